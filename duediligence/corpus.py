@@ -1,0 +1,149 @@
+"""Corpus: a directory of articles, read one at a time in a deterministic order.
+
+Articles are ``.txt`` or ``.md`` files, found recursively; hidden files and directories are
+skipped. Each may start with YAML front matter (``title``, ``url``, ``publisher``, ``date``); without
+it the first non-blank line is the title. A file that cannot be used (not UTF-8, binary, too large,
+malformed front matter) is reported as skipped with the reason; it never stops the run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import CorpusError
+
+ARTICLE_SUFFIXES = (".txt", ".md")
+MAX_ARTICLE_BYTES = 5_000_000
+FRONT_MATTER_FIELDS = ("title", "url", "publisher", "date")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article: its text exactly as decoded from disk, and where the body starts."""
+
+    path: str                      # relative to the corpus directory, '/'-separated
+    text: str
+    sha256: str
+    body_start: int                # offset of the first character after the front matter
+    meta: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return self.meta.get("title") or self.path
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file in the corpus that was not searched, and why."""
+
+    path: str
+    reason: str
+
+
+def article_paths(corpus: Path) -> list[Path]:
+    """Every article file under ``corpus``, sorted by relative path, hidden entries skipped."""
+    if not corpus.exists():
+        raise CorpusError(f"corpus directory does not exist: {corpus}")
+    if not corpus.is_dir():
+        raise CorpusError(f"corpus is not a directory: {corpus}")
+    found: list[Path] = []
+    for root, dirs, files in os.walk(corpus):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(Path(root, name) for name in files
+                     if not name.startswith(".") and name.lower().endswith(ARTICLE_SUFFIXES))
+    return sorted(found, key=lambda p: p.relative_to(corpus).as_posix())
+
+
+def iter_corpus(corpus: Path) -> Iterator[Document | Skipped]:
+    """Read the corpus one file at a time (never all of it in memory)."""
+    paths = article_paths(corpus)
+    if not paths:
+        raise CorpusError(f"corpus has no .txt or .md articles: {corpus}")
+    for path in paths:
+        yield read_document(path, path.relative_to(corpus).as_posix())
+
+
+def read_document(path: Path, relative: str) -> Document | Skipped:
+    """Read one article, or say why it cannot be searched."""
+    try:
+        if path.stat().st_size > MAX_ARTICLE_BYTES:
+            return Skipped(relative, f"larger than {MAX_ARTICLE_BYTES // 1_000_000} MB")
+        raw = path.read_bytes()
+    except OSError as exc:
+        return Skipped(relative, f"cannot be read: {exc.strerror or exc}")
+    return parse_document(raw, relative)
+
+
+def parse_document(raw: bytes, relative: str) -> Document | Skipped:
+    """Decode and split front matter from body; offsets stay those of the decoded file."""
+    if b"\x00" in raw[:8192]:
+        return Skipped(relative, "binary file (contains NUL bytes)")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Skipped(relative, f"not UTF-8 (invalid byte at offset {exc.start})")
+    sha = hashlib.sha256(raw).hexdigest()
+    try:
+        meta, body_start = _front_matter(text)
+    except ValueError as exc:
+        return Skipped(relative, f"malformed front matter: {exc}")
+    if "title" not in meta:
+        first = text[body_start:].strip().split("\n", 1)[0].strip()
+        meta["title"] = first[:300] if first else relative
+    return Document(relative, text, sha, body_start, meta)
+
+
+def _front_matter(text: str) -> tuple[dict[str, str], int]:
+    """Parse leading ``---`` YAML front matter; return the known fields and the body offset."""
+    start = 1 if text.startswith("\ufeff") else 0
+    if not text.startswith(("---\n", "---\r\n"), start):
+        return {}, 0
+    opening = text.index("\n", start) + 1
+    cursor = opening
+    while cursor < len(text):
+        line_end = text.find("\n", cursor)
+        line_end = len(text) if line_end == -1 else line_end
+        if text[cursor:line_end].rstrip("\r") == "---":
+            block = text[opening:cursor]
+            return _front_matter_fields(block), min(line_end + 1, len(text))
+        cursor = line_end + 1
+    raise ValueError("no closing '---' line")
+
+
+def _front_matter_fields(block: str) -> dict[str, str]:
+    try:
+        data = yaml.safe_load(block)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 2}: " if mark is not None else ""
+        raise ValueError(f"{where}{getattr(exc, 'problem', None) or 'invalid YAML'}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ValueError("expected a mapping of fields")
+    fields: dict[str, str] = {}
+    for key in FRONT_MATTER_FIELDS:
+        value = data.get(key)
+        if value is None:
+            continue
+        if isinstance(value, (dt.date, dt.datetime)):
+            value = value.isoformat()[:10]
+        if not isinstance(value, (str, int, float)):
+            raise ValueError(f"field '{key}' must be text")
+        fields[key] = str(value).strip()
+    return fields
+
+
+def corpus_digest(entries: list[tuple[str, str]]) -> str:
+    """SHA-256 identifying a corpus snapshot: over sorted (path, document SHA-256) pairs."""
+    digest = hashlib.sha256()
+    for path, sha in sorted(entries):
+        digest.update(f"{path}\0{sha}\n".encode())
+    return digest.hexdigest()

@@ -1,0 +1,87 @@
+"""Load YAML keeping where every value came from, so errors can point at file:line:col.
+
+Rule and registry files are edited by hand. A pydantic error says *what* is wrong at a path such
+as ``rules[3].category``; this module maps that path back to the line and column in the file.
+Duplicate keys are rejected (PyYAML silently keeps the last one).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import DueDiligenceError, Location
+
+PathKey = tuple[Any, ...]
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys in a mapping."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[Any, yaml.Node] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                mark = key_node.start_mark
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key '{key}' (first at line {seen[key].start_mark.line + 1})",
+                    mark)
+            seen[key] = key_node
+        return super().construct_mapping(node, deep=deep)
+
+
+class SourcedYaml:
+    """A parsed YAML document and the location of each value in it."""
+
+    def __init__(self, path: Path, data: Any, marks: dict[PathKey, tuple[int, int]]):
+        self.path = path
+        self.data = data
+        self._marks = marks
+
+    def location(self, key: PathKey, rule_id: str | None = None) -> Location:
+        """The location of the value at ``key``, or of its nearest ancestor that has one."""
+        probe = tuple(key)
+        while probe and probe not in self._marks:
+            probe = probe[:-1]
+        line, column = self._marks.get(probe, (1, 1))
+        return Location(str(self.path), line, column, rule_id)
+
+
+def load_yaml(path: Path, display: str | None = None) -> SourcedYaml:
+    """Parse ``path``; raise a located DueDiligenceError for unreadable or invalid YAML."""
+    shown = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise DueDiligenceError("not UTF-8", Location(shown)) from None
+    except OSError as exc:
+        raise DueDiligenceError(f"cannot read: {exc.strerror or exc}", Location(shown)) from None
+    try:
+        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise DueDiligenceError(f"YAML syntax error: {problem}", Location(shown, line, column)) from None
+    except yaml.YAMLError as exc:
+        raise DueDiligenceError(f"YAML error: {exc}", Location(shown)) from None
+    marks: dict[PathKey, tuple[int, int]] = {}
+    if root is not None:
+        _collect_marks(root, (), marks)
+    return SourcedYaml(Path(shown), data, marks)
+
+
+def _collect_marks(node: yaml.Node, key: PathKey, marks: dict[PathKey, tuple[int, int]]) -> None:
+    marks[key] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            child = key + (key_node.value,)
+            _collect_marks(value_node, child, marks)
+            marks[child + ("<key>",)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _collect_marks(item, key + (index,), marks)
