@@ -1,0 +1,152 @@
+"""Attribution: which company a rule match is about, and whether the text asserts it.
+
+A claim counts for a vendor only when the vendor is what the claim is about. Without a parser,
+"what the claim is about" is read from the clause the matched words sit in:
+
+1. The clause runs from the previous clause break ("but", ";", a reporting verb such as "said")
+   to the next one, so "Axis said the US banned Hikvision" puts the ban in a clause with
+   Hikvision alone.
+2. The subject is the nearest company before the matched words in that clause, skipping asides
+   (", which ...,", "(...)") and points of comparison ("unlike X"); when there is none, the
+   nearest company after them ("a ban on X") unless a public body stands between ("sanctions on
+   Russia hit X"); last, a company inside the matched words ("an audit of X found"). A rule or
+   pattern can insist on one side.
+3. A company in a list ("X, Y and Z were added") brings the whole list along.
+4. Negation or modal wording in the clause before the matched words blocks the claim, and so
+   does a question; allegation wording marks it, it does not block it.
+
+Every decision is kept as a sentence in the explanation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .lexicon import Lexicon
+from .matching import RuleMatch
+from .mentions import Mention, Span
+from .sentences import Sentence
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """The companies a rule match is attributed to, with the reading that led there."""
+
+    vendor_ids: frozenset[str]
+    referents: tuple[Mention, ...]
+    allegation: bool
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Why a rule match was not attributed to anyone (shown by ``explain``)."""
+
+    reason: str
+
+
+def attribute(match: RuleMatch, sentence: Sentence, mentions: list[Mention], bodies: list[Span],
+              folded: str, lexicon: Lexicon,
+              other_matches: list[RuleMatch]) -> Attribution | Rejection:
+    """Read the clause around ``match`` and decide whom it is about."""
+    lo, hi = clause_bounds(folded, sentence, match, lexicon)
+    asides = _asides(folded, lo, match.start, lexicon)
+    candidates = [m for m in mentions
+                  if lo <= m.start and m.end <= hi and not _inside(m, asides)
+                  and not lexicon.is_contrasted(folded, m.start)]
+    before = [m for m in candidates if m.end <= match.start]
+    after = [m for m in candidates if m.start >= match.end
+             and not any(match.end <= b.start and b.end <= m.start for b in bodies)]
+    inside = [m for m in candidates if match.start <= m.start and m.end <= match.end]
+    if match.vendor_side in ("before", "either") and before:
+        group, where = _list_ending(before, folded, lexicon), "before"
+    elif match.vendor_side in ("after", "either") and after:
+        group, where = _list_starting(after, folded, lexicon), "after"
+    elif inside:
+        group, where = _list_starting(inside, folded, lexicon), "inside"
+    else:
+        side = {"before": "before", "after": "after"}.get(match.vendor_side, "before or after")
+        return Rejection(f"no company {side} the matched words in their clause")
+
+    cue_spans = [(o.start, o.end) for o in other_matches] + [(match.start, match.end)]
+    blocked = asides + cue_spans
+    scope_start = lo
+    if _marker(lexicon.negation, folded, scope_start, match.start, blocked) or _marker(
+            lexicon.negation_before, folded, scope_start, match.start, blocked):
+        return Rejection("negated in its clause")
+    if "hypothetical" not in match.rule.allow:
+        if _marker(lexicon.hypothetical, folded, scope_start, match.start, blocked):
+            return Rejection("hypothetical or conditional wording in its clause")
+        if sentence.text.rstrip(" \"'”’)").endswith("?"):
+            return Rejection("the sentence is a question")
+
+    ids = frozenset().union(*(m.vendor_ids for m in group))
+    if lexicon.names_other_party(folded, group[-1].end):
+        return Rejection(f"'{group[-1].surface}' is followed by a possessive naming another party")
+    allegation = lexicon.allegation.search(folded, sentence.start, sentence.end) is not None
+    return Attribution(ids, tuple(group), allegation, _explain(group, where, len(group), allegation))
+
+
+def clause_bounds(folded: str, sentence: Sentence, match: RuleMatch,
+                  lexicon: Lexicon) -> tuple[int, int]:
+    """The clause around the match: between the nearest clause breaks that it does not contain."""
+    lo, hi = sentence.start, sentence.end
+    for pattern in (lexicon.clause_breaks, lexicon.reporting_verbs):
+        for brk in pattern.finditer(folded, sentence.start, sentence.end):
+            if brk.end() <= match.start:
+                lo = max(lo, brk.end())
+            elif brk.start() >= match.end:
+                hi = min(hi, brk.start())
+    return lo, hi
+
+
+def _asides(folded: str, lo: int, stop: int, lexicon: Lexicon) -> list[tuple[int, int]]:
+    """Parenthetical asides that end before ``stop``: what they name is not the subject."""
+    return [m.span() for m in lexicon.parenthetical.finditer(folded, lo, stop, overlapped=False)
+            if m.end() <= stop]
+
+
+def _inside(mention: Mention, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= mention.start and mention.end <= e for s, e in spans)
+
+
+def _marker(pattern, folded: str, start: int, end: int, blocked: list[tuple[int, int]]) -> bool:
+    """True when ``pattern`` occurs in folded[start:end] outside the blocked spans."""
+    for found in pattern.finditer(folded, start, end):
+        if not any(s <= found.start() < e for s, e in blocked):
+            return True
+    return False
+
+
+def _list_ending(before: list[Mention], folded: str, lexicon: Lexicon) -> list[Mention]:
+    """The nearest company before the match, with the companies listed together with it."""
+    group = [before[-1]]
+    for mention in reversed(before[:-1]):
+        if not lexicon.joins_list(folded, mention.end, group[0].start):
+            break
+        group.insert(0, mention)
+    return group
+
+
+def _list_starting(after: list[Mention], folded: str, lexicon: Lexicon) -> list[Mention]:
+    """The nearest company after the match, with the companies listed together with it."""
+    group = [after[0]]
+    for mention in after[1:]:
+        if not lexicon.joins_list(folded, group[-1].end, mention.start):
+            break
+        group.append(mention)
+    return group
+
+
+def _explain(group: list[Mention], where: str, size: int, allegation: bool) -> str:
+    role = {"before": "subject", "after": "object", "inside": "topic"}[where]
+    named = ", ".join(f"'{m.surface}'" for m in group)
+    text = f"{named} is the {role} of the matched words in their clause"
+    if size > 1:
+        text = f"{named} are listed together as the {role} of the matched words"
+    details = [m.detail for m in group if m.kind != "name"]
+    if details:
+        text += "; " + "; ".join(details)
+    if allegation:
+        text += "; the source reports it as an allegation"
+    return text + "."

@@ -1,0 +1,153 @@
+"""Checking a vendor: the pipeline from a corpus directory to the JSON report.
+
+corpus -> documents -> (engine: sentences, mentions, rule matches, attribution) -> claims
+       -> findings -> score -> report
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .analysis import DocumentAnalysis, Engine
+from .corpus import Document, Skipped, corpus_digest, iter_corpus
+from .errors import VendorError
+from .findings import Exhibit, vendor_findings
+from .registry import Vendor, derived_vendor
+from .report import (
+    CATEGORIES, Band, CategoryScore, DocumentInfo, Evidence, Finding, Report, RuleSetInfo,
+    ScoreBreakdown, SearchSummary, SkippedDocument, ToolInfo, VendorInfo,
+)
+from .ruleset import RuleSet
+from .scoring import ScoredFinding, band_for, formula, score_finding, total
+
+# What a check never looks at; printed in every report and memo so "no hit" is not over-read.
+NOT_SEARCHED = (
+    "Official lists themselves (US Entity List, FCC Covered List, OFAC and UK lists) were not "
+    "consulted; only what the articles in the corpus say about them.",
+    "Anything outside the corpus: the wider web, news archives, court records, company filings.",
+    "Articles in languages other than English (the rules are written in English), and images, "
+    "video or attachments.",
+    "The vendor's products themselves: no technical testing, firmware or data-flow analysis.",
+)
+
+
+@dataclass
+class CorpusRun:
+    """The outcome of reading a corpus once: analysed documents and skipped files."""
+
+    corpus: str
+    analysed: list[tuple[Document, DocumentAnalysis]]
+    skipped: list[Skipped]
+
+
+def resolve_vendor(typed: str, rule_set: RuleSet) -> Vendor:
+    """The registry vendor the user means, or one derived from the typed name."""
+    found = rule_set.registry.find(typed)
+    if found is not None:
+        return found
+    names = rule_set.lexicon.names
+    derived = derived_vendor(typed, names.legal_suffixes, names.generic_words, names.place_prefixes)
+    if derived is None:
+        raise VendorError(f"vendor name {typed!r} has no letters or digits to search for")
+    return derived
+
+
+def engine_for(rule_set: RuleSet, vendors: Iterable[Vendor]) -> Engine:
+    """An engine that knows the registry plus any vendor not in it."""
+    extra = tuple(v for v in vendors if not v.registry_entry)
+    return Engine(rule_set, extra)
+
+
+def read_corpus(corpus: Path, engine: Engine,
+                progress: Callable[[Iterable], Iterable] = lambda items: items) -> CorpusRun:
+    """Analyse every document of the corpus once (for every known vendor at a time)."""
+    analysed, skipped = [], []
+    for item in progress(iter_corpus(corpus)):
+        if isinstance(item, Skipped):
+            skipped.append(item)
+        else:
+            analysed.append((item, engine.analyse(item)))
+    return CorpusRun(str(corpus), analysed, skipped)
+
+
+def check(typed: str, corpus: Path, rule_set: RuleSet, as_of: str | None = None) -> Report:
+    vendor = resolve_vendor(typed, rule_set)
+    run = read_corpus(corpus, engine_for(rule_set, [vendor]))
+    return build_report(vendor, run, rule_set, as_of)
+
+
+def build_report(vendor: Vendor, run: CorpusRun, rule_set: RuleSet, as_of: str | None) -> Report:
+    """Assemble the report for one vendor from an analysed corpus."""
+    family = rule_set.registry.family(vendor.id) if vendor.registry_entry else {vendor.id}
+    scoring = rule_set.meta.scoring
+    scored = [score_finding(d, scoring) for d in vendor_findings(family, run.analysed, rule_set)]
+    scored.sort(key=lambda f: (-f.points, f.draft.rule.id))
+    score = total(scored)
+    band = band_for(score, rule_set.meta.bands)
+    mentions = {doc.path: sum(len(a.mentions.get(v, ())) for v in family) for doc, a in run.analysed}
+    mentioning = [doc for doc, _ in run.analysed if mentions[doc.path]]
+    matched = sorted({s for _, a in run.analysed for v in family for s in a.mentions.get(v, ())})
+    dates = sorted(d.meta["date"] for d, _ in run.analysed if d.meta.get("date"))
+    return Report(
+        tool=ToolInfo(version=__version__),
+        as_of=as_of,
+        vendor=VendorInfo(id=vendor.id, name=vendor.name,
+                          aliases=sorted({n.text for n in vendor.names}),
+                          registry_entry=vendor.registry_entry, country=vendor.country),
+        rating=band.name,
+        band=Band(**band.model_dump()),
+        score=score,
+        score_breakdown=ScoreBreakdown(formula=formula(scoring),
+                                       categories=_by_category(scored), total=score),
+        findings=[_finding(f) for f in scored],
+        search=SearchSummary(
+            corpus=run.corpus,
+            corpus_sha256=corpus_digest([(d.path, d.sha256) for d, _ in run.analysed]),
+            documents_searched=len(run.analysed),
+            documents_mentioning=len(mentioning),
+            earliest_date=dates[0] if dates else None,
+            latest_date=dates[-1] if dates else None,
+            publishers=sorted({d.meta["publisher"] for d, _ in run.analysed if d.meta.get("publisher")}),
+            aliases_matched=matched,
+            skipped=[SkippedDocument(path=s.path, reason=s.reason) for s in run.skipped],
+            not_searched=list(NOT_SEARCHED),
+        ),
+        documents=[DocumentInfo(path=d.path, sha256=d.sha256, title=d.title, url=d.meta.get("url"),
+                                publisher=d.meta.get("publisher"), date=d.meta.get("date"),
+                                mentions=mentions[d.path]) for d, _ in run.analysed],
+        rule_set=RuleSetInfo(version=rule_set.meta.version, sha256=rule_set.sha256,
+                             rules=len(rule_set.rules)),
+    )
+
+
+def _finding(scored: ScoredFinding) -> Finding:
+    rule = scored.draft.rule
+    return Finding(
+        id=scored.draft.id, rule_id=rule.id, rule_title=rule.title, category=rule.category,
+        severity=rule.severity, points=scored.points, publishers=list(scored.sources),
+        evidence=[_evidence(e, p) for e, p in zip(scored.draft.exhibits, scored.evidence_points)],
+    )
+
+
+def _evidence(exhibit: Exhibit, points: float) -> Evidence:
+    document, claim = exhibit.document, exhibit.claim
+    text = document.text
+    return Evidence(
+        id=exhibit.id, document=document.path, start=claim.start, end=claim.end,
+        quote=text[claim.start:claim.end], line=text.count("\n", 0, claim.start) + 1,
+        allegation=claim.allegation, referent=claim.referent,
+        cue=text[claim.cue_start:claim.cue_end], explanation=claim.explanation, points=points,
+    )
+
+
+def _by_category(scored: list[ScoredFinding]) -> list[CategoryScore]:
+    rows = []
+    for category in CATEGORIES:
+        mine = [f for f in scored if f.draft.rule.category == category]
+        rows.append(CategoryScore(category=category, findings=len(mine),
+                                  evidence=sum(len(f.draft.exhibits) for f in mine),
+                                  points=round(sum(f.points for f in mine), 2)))
+    return rows

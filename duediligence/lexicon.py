@@ -1,0 +1,81 @@
+"""The lexicon compiled: every word list and regex of ``lexicon.yaml`` turned into a matcher once.
+
+Rules and the engine share these markers (negation, hypotheticals, clause breaks ...), so their
+meaning is defined in one YAML file and compiled in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from .ruleset import LexiconBody
+
+FLAGS = regex.VERBOSE | regex.IGNORECASE
+
+
+def _words(words: list[str]) -> str:
+    """An alternation of literal words, longest first so that "co ltd" wins over "co"."""
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Compiled matchers; all run on folded (lower-case) text unless stated."""
+
+    body: LexiconBody
+    negation: regex.Pattern
+    negation_before: regex.Pattern
+    hypothetical: regex.Pattern
+    allegation: regex.Pattern
+    clause_breaks: regex.Pattern
+    reporting_verbs: regex.Pattern
+    contrast: regex.Pattern
+    other_party_possessive: regex.Pattern
+    connectors: regex.Pattern
+    parenthetical: regex.Pattern
+    dummy_it: regex.Pattern
+    singular_reference: regex.Pattern
+    plural_reference: regex.Pattern
+    pronoun: regex.Pattern
+    blocked_modifiers: frozenset[str]
+
+
+    def is_contrasted(self, folded: str, start: int) -> bool:
+        """True for a name introduced as a point of comparison: "unlike X", "rivals such as X"."""
+        return self.contrast.search(folded, max(0, start - 48), start) is not None
+
+    def names_other_party(self, folded: str, end: int) -> bool:
+        """True for "X's rival" or "X's customers": the words after the name are someone else."""
+        return self.other_party_possessive.match(folded, end, min(len(folded), end + 40)) is not None
+
+    def joins_list(self, folded: str, start: int, end: int) -> bool:
+        """True when the text between two company names only joins them into a list."""
+        return self.connectors.fullmatch(folded, start, end) is not None
+
+
+def compile_lexicon(body: LexiconBody) -> Lexicon:
+    refs, markers = body.references, body.markers
+    modifiers = rf"((?:[\w'-]+\s+){{0,{refs.max_modifiers}}}?)"
+    return Lexicon(
+        body=body,
+        negation=regex.compile(markers.negation, FLAGS),
+        negation_before=regex.compile(markers.negation_before, FLAGS),
+        hypothetical=regex.compile(markers.hypothetical, FLAGS),
+        allegation=regex.compile(markers.allegation, FLAGS),
+        clause_breaks=regex.compile(markers.clause_breaks, FLAGS),
+        reporting_verbs=regex.compile(markers.reporting_verbs, FLAGS),
+        contrast=regex.compile(markers.contrast, FLAGS),
+        other_party_possessive=regex.compile(markers.other_party_possessive, FLAGS),
+        connectors=regex.compile(markers.connectors, FLAGS),
+        parenthetical=regex.compile(markers.parenthetical, FLAGS),
+        dummy_it=regex.compile(refs.dummy_it, FLAGS),
+        singular_reference=regex.compile(
+            rf"\b(?:the|this|that)\s+{modifiers}({_words(refs.company_nouns)})\b", FLAGS),
+        plural_reference=regex.compile(
+            rf"\b(?:the|these|those|both|the\s+two|the\s+three|the\s+four|the\s+five|all\s+(?:the\s+)?"
+            rf"(?:two|three|four|five))\s+{modifiers}({_words(refs.company_plural_nouns)})\b", FLAGS),
+        pronoun=regex.compile(r"\b(?:it|its|itself)\b", FLAGS),
+        blocked_modifiers=frozenset(m.lower() for m in refs.blocked_modifiers),
+    )

@@ -1,0 +1,210 @@
+"""Vendor mentions: where a document names a company, and which company it is.
+
+Three kinds of company mention are found, all in one pass over a document's folded text:
+
+- names from the registry (and of the vendor being checked when it is not in the registry),
+  with an Aho-Corasick automaton over every name, so the cost does not grow with the number of
+  vendors;
+- misspellings within a small edit distance of a long registry name ("Hiksvision");
+- unknown companies, capitalised words ending in a legal form ("Brightwater Optics Ltd"): they are
+  never the vendor, but a claim can be about them, so they must stop a claim from being
+  attributed to a vendor merely named nearby.
+
+Public bodies ("the Commission", "the Pentagon") are found too: never companies, but "it" can
+refer to one. References ("the company", "it") are resolved in ``references.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+import ahocorasick
+import regex
+from rapidfuzz.distance import Levenshtein
+
+from .registry import Vendor, VendorName, name_key
+from .textfold import fold
+
+MentionKind = Literal["name", "misspelling", "reference", "unknown_company"]
+
+# Fuzzy matching stays away from short names, where one edit makes another word ("Dahu").
+FUZZY_MIN_LENGTH = 8
+_CAPITALISED_WORD = regex.compile(r"\b\p{Lu}[\p{L}\p{N}]{6,}\b")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of the document that refers to a company.
+
+    ``vendor_ids`` holds the registry ids it refers to: one for a name, several for a reference to
+    a list ("the two companies"), an id starting with ``~`` for a company outside the registry,
+    and none for a reference that could not be resolved (it still blocks attribution).
+    """
+
+    start: int
+    end: int
+    vendor_ids: frozenset[str]
+    kind: MentionKind
+    surface: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+class NameIndex:
+    """Every searchable name of a set of vendors, ready to be found in folded text."""
+
+    def __init__(self, vendors: Iterable[Vendor]):
+        self._automaton = ahocorasick.Automaton()
+        by_key: dict[str, list[tuple[str, VendorName]]] = {}
+        self._not_this: list[tuple[str, str]] = []
+        fuzzy: dict[str, tuple[str, VendorName]] = {}
+        for vendor in vendors:
+            for name in vendor.names:
+                key = _search_key(name.text)
+                if key:
+                    by_key.setdefault(key, []).append((vendor.id, name))
+                compact = name_key(name.text)
+                if (len(compact) >= FUZZY_MIN_LENGTH and " " not in compact
+                        and name.kind in ("name", "alias", "legal_name")):
+                    fuzzy.setdefault(compact, (vendor.id, name))
+            self._not_this += [(vendor.id, _search_key(p)) for p in vendor.not_this_vendor]
+        for key, entries in by_key.items():
+            self._automaton.add_word(key, (key, tuple(entries)))
+        self._automaton.make_automaton()
+        self._exact_keys = {name_key(n.text) for entries in by_key.values() for _, n in entries}
+        self._fuzzy = fuzzy
+        self._fuzzy_keys = sorted(fuzzy)
+
+    def find(self, text: str, folded: str) -> list[Mention]:
+        """Registry names and their misspellings in a document, longest match first, no overlaps."""
+        hits: list[tuple[int, int, frozenset[str], str]] = []
+        if len(self._automaton):
+            for last, (key, entries) in self._automaton.iter(folded):
+                start, end = last - len(key) + 1, last + 1
+                if _is_word(folded, start, end) and _not_lowercase_only(text[start:end]):
+                    ids = frozenset(vendor_id for vendor_id, _ in entries)
+                    names = sorted({f"{n.kind.replace('_', ' ')} '{n.text}'" for _, n in entries})
+                    hits.append((start, end, ids, " / ".join(names)))
+        mentions = [Mention(s, e, ids, "name", text[s:e], f"matched the {how}")
+                    for s, e, ids, how in _longest_first(hits)]
+        mentions = [m for m in mentions if not self._excluded(m, folded)]
+        mentions += self._misspellings(text, mentions)
+        return sorted(mentions, key=lambda m: m.start)
+
+    def _excluded(self, mention: Mention, folded: str) -> bool:
+        """True when the name sits inside a phrase the registry says is something else."""
+        for vendor_id, phrase in self._not_this:
+            if vendor_id not in mention.vendor_ids or not phrase:
+                continue
+            lo = max(0, mention.start - len(phrase))
+            at = folded.find(phrase, lo, mention.end + len(phrase))
+            while at != -1 and at <= mention.start:
+                if at + len(phrase) >= mention.end and _is_word(folded, at, at + len(phrase)):
+                    return True
+                at = folded.find(phrase, at + 1, mention.end + len(phrase))
+        return False
+
+    def _misspellings(self, text: str, found: list[Mention]) -> list[Mention]:
+        if not self._fuzzy_keys:
+            return []
+        taken = [(m.start, m.end) for m in found]
+        extra = []
+        for word in _CAPITALISED_WORD.finditer(text):
+            if any(s < word.end() and word.start() < e for s, e in taken):
+                continue
+            key = name_key(word.group())
+            if key in self._exact_keys:
+                continue
+            target = self._closest(key)
+            if target is None:
+                continue
+            vendor_id, name = self._fuzzy[target]
+            extra.append(Mention(word.start(), word.end(), frozenset({vendor_id}), "misspelling",
+                                 word.group(), f"'{word.group()}' read as a misspelling of "
+                                 f"'{name.text}' (one or two letters differ)"))
+        return extra
+
+    def _closest(self, key: str) -> str | None:
+        return _closest_key(key, tuple(self._fuzzy_keys))
+
+
+@lru_cache(maxsize=65536)
+def _closest_key(key: str, choices: tuple[str, ...]) -> str | None:
+    """The registry key within edit distance 1 (2 for long names) of ``key``, if exactly one is."""
+    best = None
+    for choice in choices:
+        if choice[0] != key[0] or abs(len(choice) - len(key)) > 2:
+            continue
+        if key in (choice + "s", choice + "es") or key.startswith(choice):
+            continue
+        allowed = 2 if len(choice) >= 11 else 1
+        if Levenshtein.distance(key, choice, score_cutoff=allowed) <= allowed:
+            if best is not None:
+                return None
+            best = choice
+    return best
+
+
+class CompanyFinder:
+    """Unknown companies and public bodies, from the lexicon's patterns."""
+
+    def __init__(self, company_suffixes: str, bodies: str):
+        self._company = regex.compile(company_suffixes, regex.VERBOSE)
+        self._bodies = regex.compile(bodies, regex.VERBOSE)
+
+    def unknown_companies(self, text: str, known: list[Mention], bodies: list[Span]) -> list[Mention]:
+        found = []
+        for match in self._company.finditer(text, timeout=2):
+            start, end = match.span()
+            if any(m.start < end and start < m.end for m in known):
+                continue
+            if any(b.start < end and start < b.end for b in bodies):
+                continue
+            surface = match.group()
+            found.append(Mention(start, end, frozenset({"~" + name_key(surface)}),
+                                 "unknown_company", surface,
+                                 f"'{surface}' looks like another company (ends in a legal form)"))
+        return found
+
+    def bodies(self, folded: str) -> list[Span]:
+        return [Span(*m.span()) for m in self._bodies.finditer(folded, timeout=2)]
+
+
+def _search_key(name: str) -> str:
+    return " ".join(fold(name).split())
+
+
+def _is_word(folded: str, start: int, end: int) -> bool:
+    """True unless the match is glued to letters or digits on either side (Latin script only)."""
+    before = folded[start - 1] if start > 0 else " "
+    after = folded[end] if end < len(folded) else " "
+    first, last = folded[start], folded[end - 1]
+    glued_before = first.isascii() and first.isalnum() and before.isalnum() and before.isascii()
+    glued_after = last.isascii() and last.isalnum() and after.isalnum() and after.isascii()
+    return not (glued_before or glued_after)
+
+
+def _not_lowercase_only(surface: str) -> bool:
+    """Names in running text are capitalised; "axis" or a URL's "hikvision" is not a mention."""
+    return any(ch.isupper() for ch in surface) or not any(ch.islower() for ch in surface)
+
+
+def _longest_first(hits: list[tuple[int, int, frozenset[str], str]]):
+    """Keep the longest of overlapping hits; equal spans naming several vendors merge."""
+    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    kept: list[tuple[int, int, frozenset[str], str]] = []
+    for hit in sorted(hits, key=lambda h: (-(h[1] - h[0]), h[0])):
+        clash = next((k for k in kept if k[0] < hit[1] and hit[0] < k[1]), None)
+        if clash is None:
+            kept.append(hit)
+        elif (clash[0], clash[1]) == (hit[0], hit[1]):
+            kept[kept.index(clash)] = (hit[0], hit[1], clash[2] | hit[2], clash[3])
+    return sorted(kept)

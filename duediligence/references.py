@@ -1,0 +1,134 @@
+"""References: what "the company", "the Chinese camera maker", "it" and "the two firms" point to.
+
+News text names a vendor once and then refers back to it. A claim made with a reference counts for
+the company the reference points to, so each reference becomes a Mention with that company's id.
+The resolution is deliberately simple and explainable (every resolved reference says what it
+refers back to), and it errs towards *not* resolving: an unresolved reference still counts as a
+company in its clause, so it stops the claim from sliding onto a vendor merely named nearby.
+
+- "it"/"its": the nearest company or public body before it in the sentence; otherwise the first
+  one named in the latest sentence that named any. A body ("the committee said it ...") is not a
+  company, so "it" then refers to no company at all.
+- "the company", "the Hangzhou-based firm": the nearest company before it in the sentence;
+  otherwise the first company of the latest sentence that named one. A blocked modifier ("the
+  rival firm", "another company") makes it a different, unknown company.
+- "the two companies", "both firms": the latest list of two or more companies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .lexicon import Lexicon
+from .mentions import Mention, Span
+from .sentences import Sentence
+
+# How far back (in sentences) a reference may look for what it refers to.
+LOOKBACK_SENTENCES = 8
+
+
+@dataclass(frozen=True)
+class _Entity:
+    """A company (ids) or a public body (ids is None) in reading order."""
+
+    start: int
+    ids: frozenset[str] | None
+    surface: str
+    contrasted: bool
+
+
+def resolve_references(text: str, folded: str, sentences: list[Sentence],
+                       companies: list[Mention], bodies: list[Span], lexicon: Lexicon) -> list[Mention]:
+    """Every company reference in the document, resolved where the text allows."""
+    resolved: list[Mention] = []
+    history: list[list[_Entity]] = []
+    for sentence in sentences:
+        entities = [_Entity(m.start, m.vendor_ids, m.surface, lexicon.is_contrasted(folded, m.start))
+                    for m in companies if sentence.start <= m.start < sentence.end]
+        entities += [_Entity(b.start, None, folded[b.start:b.end], False)
+                     for b in bodies if sentence.start <= b.start < sentence.end]
+        entities.sort(key=lambda e: e.start)
+        for reference in _references(folded, sentence, companies, lexicon):
+            start, end, kind, blocked = reference
+            surface = text[start:end]
+            if blocked:
+                mention = Mention(start, end, frozenset({"~other"}), "reference", surface,
+                                  f"'{surface}' names a different company")
+            else:
+                mention = _resolve(text, start, end, kind, entities, history, companies, lexicon,
+                                   folded)
+            if mention is not None:
+                resolved.append(mention)
+                entities.append(_Entity(start, mention.vendor_ids, surface, False))
+                entities.sort(key=lambda e: e.start)
+        history.append(entities)
+    return resolved
+
+
+def _references(folded: str, sentence: Sentence, companies: list[Mention],
+                lexicon: Lexicon) -> list[tuple[int, int, str, bool]]:
+    """(start, end, kind, blocked) of every reference expression in the sentence, in order."""
+    found = []
+    for match in lexicon.singular_reference.finditer(folded, sentence.start, sentence.end):
+        modifiers = set(match.group(1).split())
+        if any(m.start < match.end() and match.start() < m.end for m in companies):
+            continue            # "the Chinese firm Hikvision": the name itself is the mention
+        found.append((match.start(), match.end(), "singular",
+                      bool(modifiers & lexicon.blocked_modifiers)))
+    for match in lexicon.plural_reference.finditer(folded, sentence.start, sentence.end):
+        found.append((match.start(), match.end(), "plural", False))
+    for match in lexicon.pronoun.finditer(folded, sentence.start, sentence.end):
+        if match.group() == "it" and lexicon.dummy_it.match(folded, match.start(), sentence.end):
+            continue
+        found.append((match.start(), match.end(), "pronoun", False))
+    return sorted(found)
+
+
+def _resolve(text: str, start: int, end: int, kind: str, entities: list[_Entity],
+             history: list[list[_Entity]], companies: list[Mention], lexicon: Lexicon,
+             folded: str) -> Mention | None:
+    surface = text[start:end]
+    if kind == "plural":
+        ids, antecedent = _latest_list(entities, history, start, companies, folded, lexicon)
+    else:
+        ids, antecedent = _antecedent(entities, history, start, companies_only=kind == "singular")
+    if antecedent is None:
+        if kind == "pronoun":
+            return None         # "it" with nothing to refer to: not a company at all
+        return Mention(start, end, frozenset(), "reference", surface,
+                       f"'{surface}' could not be resolved to a company")
+    if ids is None:
+        return None             # refers to a public body
+    line = text.count("\n", 0, antecedent.start) + 1
+    return Mention(start, end, ids, "reference", surface,
+                   f"'{surface}' refers back to '{antecedent.surface}' (line {line})")
+
+
+def _antecedent(entities: list[_Entity], history: list[list[_Entity]], position: int,
+                companies_only: bool) -> tuple[frozenset[str] | None, _Entity | None]:
+    """The nearest suitable entity before ``position`` in the sentence, else the latest focus."""
+    def suitable(entity: _Entity) -> bool:
+        return not entity.contrasted and (entity.ids is not None or not companies_only)
+
+    before = [e for e in entities if e.start < position and suitable(e)]
+    if before:
+        return before[-1].ids, before[-1]
+    for earlier in reversed(history[-LOOKBACK_SENTENCES:]):
+        candidates = [e for e in earlier if suitable(e)]
+        if candidates:
+            return candidates[0].ids, candidates[0]
+    return None, None
+
+
+def _latest_list(entities: list[_Entity], history: list[list[_Entity]], position: int,
+                 companies: list[Mention], folded: str,
+                 lexicon: Lexicon) -> tuple[frozenset[str] | None, _Entity | None]:
+    """The latest two or more companies named together, for "the two companies"."""
+    sentences = [[e for e in entities if e.start < position]] + list(reversed(history[-3:]))
+    for group in sentences:
+        ids = frozenset().union(*(e.ids for e in group if e.ids is not None and not e.contrasted))
+        named = {i for i in ids if not i.startswith("~")}
+        if len(ids) >= 2 and named:
+            first = next(e for e in group if e.ids is not None)
+            return ids, first
+    return None, None
