@@ -22,6 +22,7 @@ from .errors import CorpusError
 ARTICLE_SUFFIXES = (".txt", ".md")
 MAX_ARTICLE_BYTES = 5_000_000
 FRONT_MATTER_FIELDS = ("title", "url", "publisher", "date")
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
 
 
 @dataclass(frozen=True)
@@ -49,25 +50,34 @@ class Skipped:
 
 def article_paths(corpus: Path) -> list[Path]:
     """Every article file under ``corpus``, sorted by relative path, hidden entries skipped."""
+    return [path for _, path in article_files(corpus)]
+
+
+def article_files(corpus: Path) -> list[tuple[str, Path]]:
+    """(relative '/'-separated path, path) of every article file, sorted by the relative path."""
     if not corpus.exists():
         raise CorpusError(f"corpus directory does not exist: {corpus}")
     if not corpus.is_dir():
         raise CorpusError(f"corpus is not a directory: {corpus}")
-    found: list[Path] = []
+    found: list[tuple[str, Path]] = []
     for root, dirs, files in os.walk(corpus):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(Path(root, name) for name in files
+        # The relative prefix is worked out once per directory, not once per file.
+        inside = os.path.relpath(root, corpus)
+        prefix = "" if inside == os.curdir else inside.replace(os.sep, "/") + "/"
+        found.extend((prefix + name, Path(root, name)) for name in files
                      if not name.startswith(".") and name.lower().endswith(ARTICLE_SUFFIXES))
-    return sorted(found, key=lambda p: p.relative_to(corpus).as_posix())
+    found.sort(key=lambda item: item[0])
+    return found
 
 
 def iter_corpus(corpus: Path) -> Iterator[Document | Skipped]:
     """Read the corpus one file at a time (never all of it in memory)."""
-    paths = article_paths(corpus)
-    if not paths:
+    files = article_files(corpus)
+    if not files:
         raise CorpusError(f"corpus has no .txt or .md articles: {corpus}")
-    for path in paths:
-        yield read_document(path, path.relative_to(corpus).as_posix())
+    for relative, path in files:
+        yield read_document(path, relative)
 
 
 def read_document(path: Path, relative: str) -> Document | Skipped:
@@ -119,7 +129,7 @@ def _front_matter(text: str) -> tuple[dict[str, str], int]:
 
 def _front_matter_fields(block: str) -> dict[str, str]:
     try:
-        data = yaml.safe_load(block)
+        data = _load_yaml(block)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 2}: " if mark is not None else ""
@@ -139,6 +149,17 @@ def _front_matter_fields(block: str) -> dict[str, str]:
             raise ValueError(f"field '{key}' must be text")
         fields[key] = str(value).strip()
     return fields
+
+
+def _load_yaml(block: str):
+    """``yaml.safe_load`` with libyaml's parser when present (about ten times faster per article);
+    a block libyaml rejects is parsed again in Python so the error message stays the same."""
+    if _FAST_LOADER is None:
+        return yaml.safe_load(block)
+    try:
+        return yaml.load(block, Loader=_FAST_LOADER)  # noqa: S506 - a SafeLoader variant
+    except yaml.YAMLError:
+        return yaml.safe_load(block)
 
 
 def corpus_digest(entries: list[tuple[str, str]]) -> str:
