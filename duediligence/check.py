@@ -20,6 +20,7 @@ from .report import (
     CATEGORIES, Band, CategoryScore, DocumentInfo, Evidence, Finding, Report, RuleSetInfo,
     ScoreBreakdown, SearchSummary, SkippedDocument, ToolInfo, VendorInfo,
 )
+from .review import Applied, Review, apply_review, review_status, review_summary
 from .ruleset import RuleSet
 from .scoring import ScoredFinding, band_for, formula, score_finding, total
 
@@ -73,19 +74,25 @@ def read_corpus(corpus: Path, engine: Engine,
     return CorpusRun(str(corpus), analysed, skipped)
 
 
-def check(typed: str, corpus: Path, rule_set: RuleSet, as_of: str | None = None) -> Report:
+def check(typed: str, corpus: Path, rule_set: RuleSet, as_of: str | None = None,
+          review: Review | None = None) -> Report:
     vendor = resolve_vendor(typed, rule_set)
     run = read_corpus(corpus, engine_for(rule_set, [vendor]))
-    return build_report(vendor, run, rule_set, as_of)
+    return build_report(vendor, run, rule_set, as_of, review)
 
 
-def build_report(vendor: Vendor, run: CorpusRun, rule_set: RuleSet, as_of: str | None) -> Report:
-    """Assemble the report for one vendor from an analysed corpus."""
+def build_report(vendor: Vendor, run: CorpusRun, rule_set: RuleSet, as_of: str | None,
+                 review: Review | None = None) -> Report:
+    """Assemble the report for one vendor from an analysed corpus and its review file, if any."""
     family = rule_set.registry.family(vendor.id) if vendor.registry_entry else {vendor.id}
     scoring = rule_set.meta.scoring
-    scored = [score_finding(d, scoring) for d in vendor_findings(family, run.analysed, rule_set)]
+    drafts = vendor_findings(family, run.analysed, rule_set)
+    applied = apply_review(review, drafts, (d for d, _ in run.analysed), rule_set)
+    scored = [score_finding(d, scoring, applied.dismissed) for d in drafts]
     scored.sort(key=lambda f: (-f.points, f.draft.rule.id))
     score = total(scored)
+    unreviewed = total([score_finding(d, scoring) for d in drafts])
+    findings = [_finding(f, applied) for f in scored]
     band = band_for(score, rule_set.meta.bands)
     mentions = {doc.path: sum(len(a.mentions.get(v, ())) for v in family) for doc, a in run.analysed}
     mentioning = [doc for doc, _ in run.analysed if mentions[doc.path]]
@@ -102,7 +109,7 @@ def build_report(vendor: Vendor, run: CorpusRun, rule_set: RuleSet, as_of: str |
         score=score,
         score_breakdown=ScoreBreakdown(formula=formula(scoring),
                                        categories=_by_category(scored), total=score),
-        findings=[_finding(f) for f in scored],
+        findings=findings,
         search=SearchSummary(
             corpus=run.corpus,
             corpus_sha256=corpus_digest([(d.path, d.sha256) for d, _ in run.analysed]),
@@ -120,19 +127,35 @@ def build_report(vendor: Vendor, run: CorpusRun, rule_set: RuleSet, as_of: str |
                                 mentions=mentions[d.path]) for d, _ in run.analysed],
         rule_set=RuleSetInfo(version=rule_set.meta.version, sha256=rule_set.sha256,
                              rules=len(rule_set.rules)),
+        negative_result=None if findings else _negative_result(vendor, run, rule_set, as_of),
+        review=review_summary(applied, findings, round(unreviewed - score, 2)),
     )
 
 
-def _finding(scored: ScoredFinding) -> Finding:
+def _negative_result(vendor: Vendor, run: CorpusRun, rule_set: RuleSet, as_of: str | None) -> str:
+    """The positive statement of a check that found nothing: what was searched, when, how."""
+    names = ", ".join(sorted({n.text for n in vendor.names}))
+    digest = corpus_digest([(d.path, d.sha256) for d, _ in run.analysed])
+    when = f"as of {as_of}" if as_of else "on a date not recorded (no --as-of given)"
+    return (f"No findings: {len(run.analysed)} document(s) in {run.corpus} (corpus SHA-256 "
+            f"{digest}) were searched {when} for {names}, with rule set {rule_set.meta.name} "
+            f"{rule_set.meta.version} ({len(rule_set.rules)} rules, SHA-256 {rule_set.sha256}); "
+            "no rule matched a claim attributed to the vendor.")
+
+
+def _finding(scored: ScoredFinding, applied: Applied) -> Finding:
     rule = scored.draft.rule
+    evidence = [_evidence(e, p, applied) for e, p in zip(scored.draft.exhibits,
+                                                          scored.evidence_points)]
     return Finding(
         id=scored.draft.id, rule_id=rule.id, rule_title=rule.title, category=rule.category,
         severity=rule.severity, points=scored.points, publishers=list(scored.sources),
-        evidence=[_evidence(e, p) for e, p in zip(scored.draft.exhibits, scored.evidence_points)],
+        evidence=evidence, disposition=applied.findings.get(scored.draft.id),
+        review_status=review_status([e.disposition for e in evidence]),
     )
 
 
-def _evidence(exhibit: Exhibit, points: float) -> Evidence:
+def _evidence(exhibit: Exhibit, points: float, applied: Applied) -> Evidence:
     document, claim = exhibit.document, exhibit.claim
     text = document.text
     return Evidence(
@@ -140,6 +163,7 @@ def _evidence(exhibit: Exhibit, points: float) -> Evidence:
         quote=text[claim.start:claim.end], line=text.count("\n", 0, claim.start) + 1,
         allegation=claim.allegation, referent=claim.referent,
         cue=text[claim.cue_start:claim.cue_end], explanation=claim.explanation, points=points,
+        disposition=applied.evidence.get(exhibit.id),
     )
 
 

@@ -14,11 +14,13 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .check import check
+from .changes import load_previous, with_changes
+from .check import check, resolve_vendor
 from .errors import DueDiligenceError
 from .outputs import write_atomic
 from .report import report_json
 from .resources import bundled
+from .review import find_review
 from .ruleset import RuleSet, load_rule_set
 from .terminal import render_summary
 
@@ -33,6 +35,7 @@ Examples:
   duediligence check "Dahua Technology" --corpus articles/ --json out/dahua.json --pdf out/dahua.pdf
   duediligence check "Acme Vision Ltd" --fail-on high    # exit 1 when rated high or worse
   duediligence check Hikvision --rules our-rules/ --as-of 2026-11-27
+  duediligence check Hikvision --json out/hikvision.json --since out/hikvision-2026-10.json
 """
 
 
@@ -93,10 +96,16 @@ def main() -> None:
                    "today in the memo).")
 @click.option("--marking", default="OFFICIAL-SENSITIVE", show_default=True,
               help="Handling marking printed in the memo ('' for none).")
+@click.option("--review", "review_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="The vendor's review file of reviewer dispositions (default: "
+                   "<vendor id>.review.yaml beside --json, else in the current directory, if any).")
+@click.option("--since", "since_path", type=click.Path(path_type=Path, dir_okay=False),
+              metavar="PREVIOUS.json", help="A previous JSON report of the vendor: list new "
+                                            "findings, findings gone and the rating change.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def check_command(vendor: str, corpus: Path | None, rules: tuple[Path, ...], json_path: Path | None,
                   pdf_path: Path | None, fail_on: str | None, as_of: str | None, marking: str,
-                  quiet: bool) -> None:
+                  review_path: Path | None, since_path: Path | None, quiet: bool) -> None:
     """Check VENDOR against the rules and the corpus; print the rating and the evidence."""
     try:
         rule_set = load_rules(rules)
@@ -105,7 +114,11 @@ def check_command(vendor: str, corpus: Path | None, rules: tuple[Path, ...], jso
         if gate not in known:
             raise click.BadParameter(f"{gate!r} is not a band; choose from {', '.join(known)}",
                                      param_hint="--fail-on")
-        report = check(vendor, corpus or bundled("seeds"), rule_set, as_of)
+        previous = load_previous(since_path) if since_path is not None else None
+        review = find_review(resolve_vendor(vendor, rule_set).id, review_path, json_path)
+        report = check(vendor, corpus or bundled("seeds"), rule_set, as_of, review)
+        if previous is not None:
+            report = with_changes(report, previous, str(since_path))
         payload = report_json(report)
         outputs = []
         if pdf_path is not None:
@@ -132,3 +145,8 @@ def fail(message: str) -> None:
     click.echo(f"duediligence: error: {message}", err=True)
     sys.exit(EXIT_USAGE)
 
+
+
+from .review_cli import review_command  # noqa: E402 - registered last: it imports from this module
+
+main.add_command(review_command)

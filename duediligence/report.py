@@ -28,6 +28,9 @@ Category = Literal[
 ]
 CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
 
+DispositionName = Literal["confirmed", "dismissed", "needs-follow-up"]
+ReviewStatus = Literal["awaiting-review", "confirmed", "dismissed", "needs-follow-up"]
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -47,6 +50,18 @@ class VendorInfo(_Model):
     country: str | None = None
 
 
+class Disposition(_Model):
+    """A reviewer's decision, as recorded in the vendor's review file."""
+
+    disposition: DispositionName
+    reviewer: str
+    date: str = Field(description="Date of the decision (YYYY-MM-DD).")
+    reason: str
+    scope: Literal["finding", "evidence"] = Field(
+        description="Whether the reviewer decided on the whole finding or on this piece of evidence.")
+    entry: str = Field(description="Where the decision is recorded: review file and line.")
+
+
 class Evidence(_Model):
     id: str = Field(description="Stable id: hash of document SHA-256, offsets and rule id.")
     document: str = Field(description="Path of the article, relative to the corpus directory.")
@@ -59,7 +74,10 @@ class Evidence(_Model):
     referent: str = Field(description="The words in the quote that refer to the vendor.")
     cue: str = Field(description="The words in the quote that the rule matched.")
     explanation: str = Field(description="Why the claim was attributed to this vendor.")
-    points: float = Field(description="This evidence's share of the finding's points.")
+    points: float = Field(description="This evidence's share of the finding's points "
+                          "(0 when a reviewer dismissed it).")
+    disposition: Disposition | None = Field(
+        None, description="The reviewer's decision on this evidence; null while it awaits review.")
 
 
 class Finding(_Model):
@@ -71,6 +89,13 @@ class Finding(_Model):
     points: float = Field(description="Points this finding adds to the score (0 for vendor_response).")
     publishers: list[str] = Field(description="Distinct publishers of the evidence, sorted.")
     evidence: list[Evidence]
+    disposition: Disposition | None = Field(
+        None, description="A decision taken on the finding as a whole, if any (it covers the "
+        "evidence the finding had when it was taken).")
+    review_status: ReviewStatus | None = Field(
+        None, description="awaiting-review while any evidence has no decision; otherwise "
+        "needs-follow-up if any evidence needs it, else confirmed if any is confirmed, else "
+        "dismissed (every piece dismissed: the finding scores 0).")
 
 
 class CategoryScore(_Model):
@@ -127,6 +152,76 @@ class RuleSetInfo(_Model):
     rules: int
 
 
+class StaleDisposition(_Model):
+    """A review-file entry that no longer applies: listed, never silently applied or dropped."""
+
+    entry: str = Field(description="Review file and line of the entry.")
+    scope: Literal["finding", "evidence"]
+    rule_id: str
+    documents: list[str] = Field(description="Documents the entry points to, as recorded in it.")
+    disposition: DispositionName
+    reviewer: str
+    date: str
+    reason: str
+    problem: str = Field(description="Why it no longer applies (document changed or gone, rule "
+                         "changed or gone, quote no longer attributed).")
+
+
+class ReviewSummary(_Model):
+    file: str | None = Field(description="The review file read; null when there was none.")
+    entries: int = Field(description="Entries in the review file.")
+    applied: int = Field(description="Entries that apply to this check.")
+    findings_awaiting_review: int = Field(description="Concern findings (vendor responses left "
+                                          "out) with at least one piece of evidence undecided.")
+    evidence_awaiting_review: int = Field(description="Pieces of evidence of concern findings "
+                                          "with no decision.")
+    findings_confirmed: int
+    findings_dismissed: int = Field(description="Findings whose every piece of evidence was "
+                                    "dismissed.")
+    findings_needing_follow_up: int
+    evidence_dismissed: int
+    points_dismissed: float = Field(description="Points the dismissed evidence would have added: "
+                                    "score + points_dismissed = the score before review.")
+    stale: list[StaleDisposition] = Field(description="Entries that no longer apply, in file order.")
+
+
+class FindingRef(_Model):
+    id: str
+    rule_id: str
+    rule_title: str
+    category: str
+    points: float
+    evidence: int = Field(description="Pieces of evidence.")
+
+
+class FindingChange(_Model):
+    rule_id: str
+    rule_title: str
+    previous_id: str
+    id: str
+    previous_points: float
+    points: float
+    evidence_added: list[str] = Field(description="Ids of evidence not in the previous report.")
+    evidence_removed: list[str] = Field(description="Ids of evidence no longer found.")
+
+
+class Changes(_Model):
+    """What changed since a previous report of the same vendor (findings compared by rule)."""
+
+    previous: str = Field(description="The previous report, as given on the command line.")
+    previous_as_of: str | None
+    previous_rating: str
+    rating_changed: bool
+    previous_score: float
+    score_change: float = Field(description="score - previous score.")
+    corpus_changed: bool
+    rule_set_changed: bool
+    new_findings: list[FindingRef] = Field(description="Rules with a finding now and none before.")
+    gone_findings: list[FindingRef] = Field(description="Rules with a finding before and none now.")
+    changed_findings: list[FindingChange] = Field(description="Rules with a finding in both whose "
+                                                  "evidence changed.")
+
+
 class Report(_Model):
     schema_version: Literal[1] = SCHEMA_VERSION
     tool: ToolInfo
@@ -140,6 +235,13 @@ class Report(_Model):
     search: SearchSummary
     documents: list[DocumentInfo] = Field(description="Every document searched, in path order.")
     rule_set: RuleSetInfo
+    negative_result: str | None = Field(
+        None, description="When there are no findings: what was searched, when and with which "
+        "rules, stated positively so that 'no hit' can be shown later.")
+    review: ReviewSummary | None = Field(None, description="Reviewer dispositions and what awaits "
+                                         "review.")
+    changes: Changes | None = Field(None, description="Changes since a previous report, when one "
+                                    "was given.")
 
 
 def report_json(report: Report) -> bytes:

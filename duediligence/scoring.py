@@ -4,6 +4,8 @@ points(finding)  = severity points x category weight x repetition x corroboratio
 repetition       = sum of decay**i over the first N pieces of evidence (same claim, less each time)
 corroboration    = 1 + bonus x min(independent sources - 1, M)
 score            = sum of points over findings; the band is the highest whose minimum it reaches.
+Evidence a reviewer dismissed is left out before this is computed: it gets 0 points and counts
+neither for repetition nor for corroboration, so a fully dismissed finding scores 0.
 
 Each piece of evidence carries its own share, so the report shows where every point came from.
 """
@@ -26,15 +28,19 @@ class ScoredFinding:
     sources: tuple[str, ...]
 
 
-def score_finding(draft: FindingDraft, scoring: Scoring) -> ScoredFinding:
+def score_finding(draft: FindingDraft, scoring: Scoring,
+                  dismissed: frozenset[str] = frozenset()) -> ScoredFinding:
+    """Points of a finding; evidence whose id is in ``dismissed`` is left out (0 points)."""
     rule = draft.rule
     base = scoring.severity_points[rule.severity] * scoring.category_weights.get(rule.category, 0)
     sources = tuple(sorted({e.source for e in draft.exhibits}))
-    corroboration = 1 + scoring.corroboration_bonus * min(len(sources) - 1,
-                                                          scoring.max_corroborating_publishers)
-    shares = tuple(round(base * scoring.repeat_decay ** i * corroboration, DECIMALS)
-                   if i < scoring.max_evidence_counted else 0.0
-                   for i in range(len(draft.exhibits)))
+    counted = [e for e in draft.exhibits if e.id not in dismissed]
+    corroboration = 1 + scoring.corroboration_bonus * min(
+        max(len({e.source for e in counted}) - 1, 0), scoring.max_corroborating_publishers)
+    rank = {e.id: i for i, e in enumerate(counted)}
+    shares = tuple(round(base * scoring.repeat_decay ** rank[e.id] * corroboration, DECIMALS)
+                   if e.id in rank and rank[e.id] < scoring.max_evidence_counted else 0.0
+                   for e in draft.exhibits)
     return ScoredFinding(draft, round(sum(shares), DECIMALS), shares, sources)
 
 
@@ -58,5 +64,6 @@ def formula(scoring: Scoring) -> str:
         f"{scoring.repeat_decay:g}^2 + ... over at most {scoring.max_evidence_counted} pieces of "
         f"evidence; corroboration = 1 + {scoring.corroboration_bonus:g} x (independent sources - 1), "
         f"at most {scoring.max_corroborating_publishers} further sources counted. "
-        f"Severity points: {severities}. Category weights: {weights}."
+        f"Severity points: {severities}. Category weights: {weights}. "
+        "Evidence dismissed by a reviewer is left out (0 points)."
     )
