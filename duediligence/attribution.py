@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import regex
+
 from .lexicon import Lexicon
 from .matching import RuleMatch
 from .mentions import Mention, Span
@@ -49,28 +51,29 @@ def attribute(match: RuleMatch, sentence: Sentence, mentions: list[Mention], bod
               folded: str, lexicon: Lexicon,
               other_matches: list[RuleMatch]) -> Attribution | Rejection:
     """Read the clause around ``match`` and decide whom it is about."""
-    lo, hi = clause_bounds(folded, sentence, match, lexicon)
+    lo, hi, opener = clause_bounds(folded, sentence, match, lexicon)
     asides = _asides(folded, lo, match.start, lexicon)
     candidates = [m for m in mentions
                   if lo <= m.start and m.end <= hi and not _inside(m, asides)
                   and not lexicon.is_contrasted(folded, m.start)]
-    before = [m for m in candidates if m.end <= match.start]
+    before = [m for m in candidates if m.end <= match.start and not _possessive_in_phrase(m, folded)]
     after = [m for m in candidates if m.start >= match.end
              and not any(match.end <= b.start and b.end <= m.start for b in bodies)]
     inside = [m for m in candidates if match.start <= m.start and m.end <= match.end]
+    inside = [m for m in inside if m.kind != "reference"] or inside   # "its existing X kit": X
     if match.vendor_side in ("before", "either") and before:
         group, where = _list_ending(before, folded, lexicon), "before"
-    elif match.vendor_side in ("after", "either") and after:
-        group, where = _list_starting(after, folded, lexicon), "after"
     elif inside:
         group, where = _list_starting(inside, folded, lexicon), "inside"
+    elif match.vendor_side in ("after", "either") and after:
+        group, where = _list_starting(after, folded, lexicon), "after"
     else:
         side = {"before": "before", "after": "after"}.get(match.vendor_side, "before or after")
         return Rejection(f"no company {side} the matched words in their clause")
 
     cue_spans = [(o.start, o.end) for o in other_matches] + [(match.start, match.end)]
     blocked = asides + cue_spans
-    scope_start = lo
+    scope_start = opener      # the word that opened the clause ("urged", "asked") frames it too
     if _marker(lexicon.negation, folded, scope_start, match.start, blocked) or _marker(
             lexicon.negation_before, folded, scope_start, match.start, blocked):
         return Rejection("negated in its clause")
@@ -80,6 +83,8 @@ def attribute(match: RuleMatch, sentence: Sentence, mentions: list[Mention], bod
         if sentence.text.rstrip(" \"'”’)").endswith("?"):
             return Rejection("the sentence is a question")
 
+    if where == "before":
+        group += _companions(after, folded, lexicon)
     ids = frozenset().union(*(m.vendor_ids for m in group))
     if lexicon.names_other_party(folded, group[-1].end):
         return Rejection(f"'{group[-1].surface}' is followed by a possessive naming another party")
@@ -88,22 +93,29 @@ def attribute(match: RuleMatch, sentence: Sentence, mentions: list[Mention], bod
 
 
 def clause_bounds(folded: str, sentence: Sentence, match: RuleMatch,
-                  lexicon: Lexicon) -> tuple[int, int]:
-    """The clause around the match: between the nearest clause breaks that it does not contain."""
-    lo, hi = sentence.start, sentence.end
+                  lexicon: Lexicon) -> tuple[int, int, int]:
+    """The clause around the match (start, end), and where the break that opened it starts."""
+    lo, hi, opener = sentence.start, sentence.end, sentence.start
     for pattern in (lexicon.clause_breaks, lexicon.reporting_verbs):
         for brk in pattern.finditer(folded, sentence.start, sentence.end):
-            if brk.end() <= match.start:
-                lo = max(lo, brk.end())
+            if brk.end() <= match.start and brk.end() > lo:
+                lo, opener = brk.end(), brk.start()
             elif brk.start() >= match.end:
                 hi = min(hi, brk.start())
-    return lo, hi
+    return lo, hi, opener
 
 
 def _asides(folded: str, lo: int, stop: int, lexicon: Lexicon) -> list[tuple[int, int]]:
     """Parenthetical asides that end before ``stop``: what they name is not the subject."""
     return [m.span() for m in lexicon.parenthetical.finditer(folded, lo, stop, overlapped=False)
             if m.end() <= stop]
+
+
+def _possessive_in_phrase(mention: Mention, folded: str) -> bool:
+    """"from its networks": a possessive pronoun inside a prepositional phrase is not a subject."""
+    return mention.kind == "reference" and mention.surface.lower() == "its" and regex.search(
+        r"\b(?:from|in|on|of|to|with|for|by|at|into|across|over|about|under|within)\s+$",
+        folded[max(0, mention.start - 12):mention.start]) is not None
 
 
 def _inside(mention: Mention, spans: list[tuple[int, int]]) -> bool:
@@ -136,6 +148,14 @@ def _list_starting(after: list[Mention], folded: str, lexicon: Lexicon) -> list[
             break
         group.append(mention)
     return group
+
+
+def _companions(after: list[Mention], folded: str, lexicon: Lexicon) -> list[Mention]:
+    """Companies added to the subject later in the clause: "X was listed, alongside Y and Z"."""
+    for index, mention in enumerate(after):
+        if lexicon.joins_subject(folded, mention.start):
+            return _list_starting(after[index:], folded, lexicon)
+    return []
 
 
 def _explain(group: list[Mention], where: str, size: int, allegation: bool) -> str:

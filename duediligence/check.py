@@ -84,7 +84,7 @@ def check(typed: str, corpus: Path, rule_set: RuleSet, as_of: str | None = None,
 def build_report(vendor: Vendor, run: CorpusRun, rule_set: RuleSet, as_of: str | None,
                  review: Review | None = None) -> Report:
     """Assemble the report for one vendor from an analysed corpus and its review file, if any."""
-    family = rule_set.registry.family(vendor.id) if vendor.registry_entry else {vendor.id}
+    family = {vendor.id}      # a parent's or subsidiary's own entry is a vendor of its own
     scoring = rule_set.meta.scoring
     drafts = vendor_findings(family, run.analysed, rule_set)
     applied = apply_review(review, drafts, (d for d, _ in run.analysed), rule_set)

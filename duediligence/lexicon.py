@@ -13,6 +13,7 @@ import regex
 from .ruleset import LexiconBody
 
 FLAGS = regex.VERBOSE | regex.IGNORECASE
+_NUMBERS = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|\w+\s+more)"
 
 
 def _words(words: list[str]) -> str:
@@ -34,6 +35,7 @@ class Lexicon:
     contrast: regex.Pattern
     other_party_possessive: regex.Pattern
     connectors: regex.Pattern
+    companions: regex.Pattern
     parenthetical: regex.Pattern
     dummy_it: regex.Pattern
     singular_reference: regex.Pattern
@@ -49,6 +51,10 @@ class Lexicon:
     def names_other_party(self, folded: str, end: int) -> bool:
         """True for "X's rival" or "X's customers": the words after the name are someone else."""
         return self.other_party_possessive.match(folded, end, min(len(folded), end + 40)) is not None
+
+    def joins_subject(self, folded: str, start: int) -> bool:
+        """True for a company named as sharing the subject's fate: "..., alongside X"."""
+        return self.companions.search(folded, max(0, start - 40), start) is not None
 
     def joins_list(self, folded: str, start: int, end: int) -> bool:
         """True when the text between two company names only joins them into a list."""
@@ -69,13 +75,14 @@ def compile_lexicon(body: LexiconBody) -> Lexicon:
         contrast=regex.compile(markers.contrast, FLAGS),
         other_party_possessive=regex.compile(markers.other_party_possessive, FLAGS),
         connectors=regex.compile(markers.connectors, FLAGS),
+        companions=regex.compile(markers.companions, FLAGS),
         parenthetical=regex.compile(markers.parenthetical, FLAGS),
         dummy_it=regex.compile(refs.dummy_it, FLAGS),
         singular_reference=regex.compile(
             rf"\b(?:the|this|that)\s+{modifiers}({_words(refs.company_nouns)})\b", FLAGS),
         plural_reference=regex.compile(
-            rf"\b(?:the|these|those|both|the\s+two|the\s+three|the\s+four|the\s+five|all\s+(?:the\s+)?"
-            rf"(?:two|three|four|five))\s+{modifiers}({_words(refs.company_plural_nouns)})\b", FLAGS),
+            rf"\b(?:(?:all\s+)?(?:the|these|those)(?:\s+{_NUMBERS})?|both|all\s+{_NUMBERS})\s+"
+            rf"{modifiers}({_words(refs.company_plural_nouns)})\b", FLAGS),
         pronoun=regex.compile(r"\b(?:it|its|itself)\b", FLAGS),
         blocked_modifiers=frozenset(m.lower() for m in refs.blocked_modifiers),
     )

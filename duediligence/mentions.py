@@ -77,7 +77,9 @@ class NameIndex:
                     fuzzy.setdefault(compact, (vendor.id, name))
             self._not_this += [(vendor.id, _search_key(p)) for p in vendor.not_this_vendor]
         for key, entries in by_key.items():
-            self._automaton.add_word(key, (key, tuple(entries)))
+            own = [e for e in entries if e[1].kind != "related"]
+            # A brand listed under a parent that also has an entry of its own is that entry's name.
+            self._automaton.add_word(key, (key, tuple(own or entries)))
         self._automaton.make_automaton()
         self._exact_keys = {name_key(n.text) for entries in by_key.values() for _, n in entries}
         self._fuzzy = fuzzy

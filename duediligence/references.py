@@ -9,10 +9,11 @@ company in its clause, so it stops the claim from sliding onto a vendor merely n
 - "it"/"its": the nearest company or public body before it in the sentence; otherwise the first
   one named in the latest sentence that named any. A body ("the committee said it ...") is not a
   company, so "it" then refers to no company at all.
-- "the company", "the Hangzhou-based firm": the nearest company before it in the sentence;
+- "the company", "the Hangzhou-based firm": the first company named before it in the sentence;
   otherwise the first company of the latest sentence that named one. A blocked modifier ("the
   rival firm", "another company") makes it a different, unknown company.
-- "the two companies", "both firms": the latest list of two or more companies.
+- "the two companies", "both firms": the companies named together in the same or the previous
+  sentence, as many as the reference says.
 """
 
 from __future__ import annotations
@@ -55,8 +56,7 @@ def resolve_references(text: str, folded: str, sentences: list[Sentence],
                 mention = Mention(start, end, frozenset({"~other"}), "reference", surface,
                                   f"'{surface}' names a different company")
             else:
-                mention = _resolve(text, start, end, kind, entities, history, companies, lexicon,
-                                   folded)
+                mention = _resolve(text, folded, start, end, kind, entities, history)
             if mention is not None:
                 resolved.append(mention)
                 entities.append(_Entity(start, mention.vendor_ids, surface, False))
@@ -84,12 +84,11 @@ def _references(folded: str, sentence: Sentence, companies: list[Mention],
     return sorted(found)
 
 
-def _resolve(text: str, start: int, end: int, kind: str, entities: list[_Entity],
-             history: list[list[_Entity]], companies: list[Mention], lexicon: Lexicon,
-             folded: str) -> Mention | None:
+def _resolve(text: str, folded: str, start: int, end: int, kind: str, entities: list[_Entity],
+             history: list[list[_Entity]]) -> Mention | None:
     surface = text[start:end]
     if kind == "plural":
-        ids, antecedent = _latest_list(entities, history, start, companies, folded, lexicon)
+        ids, antecedent = _latest_list(entities, history, start, _count(folded[start:end]))
     else:
         ids, antecedent = _antecedent(entities, history, start, companies_only=kind == "singular")
     if antecedent is None:
@@ -104,15 +103,31 @@ def _resolve(text: str, start: int, end: int, kind: str, entities: list[_Entity]
                    f"'{surface}' refers back to '{antecedent.surface}' (line {line})")
 
 
+_COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+           "eight": 8, "nine": 9, "ten": 10}
+
+
+def _count(reference: str) -> int | None:
+    """The number a plural reference states: "the two companies" -> 2; None when it states none."""
+    for word in reference.split():
+        if word.isdigit():
+            return int(word)
+        if word in _COUNTS:
+            return _COUNTS[word]
+    return None
+
+
 def _antecedent(entities: list[_Entity], history: list[list[_Entity]], position: int,
                 companies_only: bool) -> tuple[frozenset[str] | None, _Entity | None]:
-    """The nearest suitable entity before ``position`` in the sentence, else the latest focus."""
+    """Within the sentence: the subject (first company) for "the company", the nearest entity for
+    "it"; otherwise the focus (first entity) of the latest sentence that had one."""
     def suitable(entity: _Entity) -> bool:
         return not entity.contrasted and (entity.ids is not None or not companies_only)
 
     before = [e for e in entities if e.start < position and suitable(e)]
     if before:
-        return before[-1].ids, before[-1]
+        chosen = before[0] if companies_only else before[-1]
+        return chosen.ids, chosen
     for earlier in reversed(history[-LOOKBACK_SENTENCES:]):
         candidates = [e for e in earlier if suitable(e)]
         if candidates:
@@ -121,14 +136,16 @@ def _antecedent(entities: list[_Entity], history: list[list[_Entity]], position:
 
 
 def _latest_list(entities: list[_Entity], history: list[list[_Entity]], position: int,
-                 companies: list[Mention], folded: str,
-                 lexicon: Lexicon) -> tuple[frozenset[str] | None, _Entity | None]:
-    """The latest two or more companies named together, for "the two companies"."""
-    sentences = [[e for e in entities if e.start < position]] + list(reversed(history[-3:]))
-    for group in sentences:
-        ids = frozenset().union(*(e.ids for e in group if e.ids is not None and not e.contrasted))
-        named = {i for i in ids if not i.startswith("~")}
-        if len(ids) >= 2 and named:
-            first = next(e for e in group if e.ids is not None)
-            return ids, first
+                 wanted: int | None) -> tuple[frozenset[str] | None, _Entity | None]:
+    """The companies named together in this sentence or the previous one, for "the two firms".
+
+    A list may name fewer than the reference counts ("eight firms, including X and Y"), never
+    more. Further back, or when the number does not fit, the reference stays
+    unresolved: guessing wrong here would spread a claim over the wrong companies.
+    """
+    for group in ([e for e in entities if e.start < position], *(history[-1:] or [[]])):
+        named = [e for e in group if e.ids is not None and not e.contrasted]
+        ids = frozenset().union(*(e.ids for e in named)) if named else frozenset()
+        if len(ids) >= 2 and (wanted is None or len(ids) <= wanted):
+            return ids, named[0]
     return None, None

@@ -125,6 +125,8 @@ class MarkersLexicon(_Strict):
     contrast: str = Field(description="Regex ending at a company name: 'unlike', 'rivals such as'.")
     other_party_possessive: str = Field(description="Regex right after a name: \"'s rival\".")
     connectors: str = Field(description="Regex for the whole gap between two listed companies.")
+    companions: str = Field(description="Regex ending at a company named later in the clause as "
+                            "sharing the subject's fate: ', alongside X'.")
     parenthetical: str = Field(description="Regex: a comma-delimited aside (', which ...,').")
 
 
