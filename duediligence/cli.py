@@ -150,3 +150,8 @@ def fail(message: str) -> None:
 from .review_cli import review_command  # noqa: E402 - registered last: it imports from this module
 
 main.add_command(review_command)
+
+from .rules_cli import explain_command, rules  # noqa: E402 - rule-author tools: rules validate|test|list, explain
+
+main.add_command(rules)
+main.add_command(explain_command)
