@@ -108,13 +108,10 @@ def test_command(paths: tuple[Path, ...], packs: tuple[Path, ...], quiet: bool) 
         files = article_files(paths)
     except DueDiligenceError as exc:
         _fail(str(exc))
-    articles, unreadable = [], []
-    for path, shown in files:
-        article = read_article(path, display_path(path) if path.is_absolute() else shown)
-        if isinstance(article, str):
-            unreadable.append((display_path(path) if path.is_absolute() else shown, article))
-        else:
-            articles.append(article)
+    read = [(display_path(path) if path.is_absolute() else shown,
+             read_article(path, display_path(path) if path.is_absolute() else shown))
+            for path, shown in files]
+    articles = [article for _, article in read if not isinstance(article, str)]
     harness = Harness.for_rule_set(rule_set, articles)
     passed = failed = 0
 
@@ -140,11 +137,12 @@ def test_command(paths: tuple[Path, ...], packs: tuple[Path, ...], quiet: bool) 
             where = Location(display_path(Path(where.path)), where.line, where.column)
             details.append(f"{where}: {example.label}: {example.detail}")
         report(not details, f"{loaded.rule.id}  ({len(results)} examples)", details)
-    for shown, reason in unreadable:
-        report(False, shown, [reason])
-    for article in articles:
-        outcome = harness.run_article(article)
-        report(outcome.passed, article.path, outcome.failures)
+    for shown, article in read:
+        if isinstance(article, str):
+            report(False, shown, [article])
+        else:
+            outcome = harness.run_article(article)
+            report(outcome.passed, shown, outcome.failures)
     click.echo(f"{passed} passed, {failed} failed")
     sys.exit(EXIT_FAILED if failed else EXIT_OK)
 

@@ -264,7 +264,8 @@ class Harness:
 
 
 def article_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
-    """Every test article under ``paths`` (files or directories), with the path to show."""
+    """Every test article under ``paths`` (files or directories; README files in a directory are
+    skipped), with the path to show."""
     found: list[tuple[Path, str]] = []
     for path in paths:
         if path.is_file():
@@ -272,7 +273,9 @@ def article_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
         elif path.is_dir():
             for file in sorted(path.rglob("*"), key=lambda p: p.relative_to(path).as_posix()):
                 hidden = any(p.startswith(".") for p in file.relative_to(path).parts)
-                if file.is_file() and not hidden and file.suffix.lower() in ARTICLE_SUFFIXES:
+                readme = file.stem.lower() == "readme"
+                if (file.is_file() and not hidden and not readme
+                        and file.suffix.lower() in ARTICLE_SUFFIXES):
                     found.append((file, str(file)))
         else:
             raise DueDiligenceError(f"test article path does not exist: {path}")
@@ -290,8 +293,11 @@ def read_article(path: Path, shown: str) -> TestArticle | str:
     header = document.text[:document.body_start].strip().strip("-")
     try:
         data = yaml.safe_load(header) or {}
+        twice = _repeated_vendors(yaml.compose(header))
     except yaml.YAMLError as exc:            # pragma: no cover - parse_document checked it
         return f"front matter is not valid YAML: {exc}"
+    if twice:
+        return f"expect: '{twice}' is listed twice; list each vendor once"
     expect = data.get("expect") if isinstance(data, dict) else None
     if not isinstance(expect, dict) or not expect:
         return "front matter has no 'expect:' mapping of vendor name to rule ids or categories"
@@ -303,3 +309,14 @@ def read_article(path: Path, shown: str) -> TestArticle | str:
             return f"expect: '{name}' must map to a list of rule ids or categories"
         cleaned[str(name)] = wanted
     return TestArticle(shown, document, cleaned)
+
+
+def _repeated_vendors(root: yaml.Node | None) -> str | None:
+    """A vendor listed twice under ``expect:`` (plain YAML would silently keep the last)."""
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    for key, value in root.value:
+        if key.value == "expect" and isinstance(value, yaml.MappingNode):
+            names = [k.value for k, _ in value.value]
+            return next((n for n in names if names.count(n) > 1), None)
+    return None

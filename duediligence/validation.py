@@ -20,6 +20,7 @@ Problems render as ``file:line:col: rule-id: message`` (``errors.Location``).
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import os
 import typing
@@ -101,7 +102,7 @@ def validate(directories: list[Path], check_examples: bool = True) -> Validation
             seen.add(path.resolve())
             result.files.append(shown)
             try:
-                source = load_yaml(path, shown)
+                source = _load(path, shown)
             except DueDiligenceError as exc:
                 result.problems.append(exc)
                 continue
@@ -134,6 +135,18 @@ def validate(directories: list[Path], check_examples: bool = True) -> Validation
                                         (p.location.line or 0) if p.location else 0,
                                         (p.location.column or 0) if p.location else 0))
     return result
+
+
+_PARSED: dict[tuple, SourcedYaml] = {}
+
+
+def _load(path: Path, shown: str) -> SourcedYaml:
+    """``load_yaml``, remembered per file version (validating again in one process is cheap)."""
+    stat = path.stat()
+    key = (str(path.resolve()), shown, stat.st_mtime_ns, stat.st_size)
+    if key not in _PARSED:
+        _PARSED[key] = load_yaml(path, shown)
+    return _PARSED[key]
 
 
 def _kind(source: SourcedYaml, problems: list[DueDiligenceError]) -> str | None:
@@ -310,7 +323,13 @@ class _Checker:
         try:
             compile_pattern(pattern, macros)
         except PatternError as exc:
-            return _pattern_reason(str(exc), pattern, macros), None
+            if "does not compile" not in str(exc):
+                return str(exc), None
+            reason, position = _compile_problem(pattern, macros)
+            if position is None:
+                return reason, None
+            return (f"{reason} (character {position + 1} of the pattern)",
+                    _value_column(source, key, position))
         danger = blowup(expand(pattern, macros))
         return (f"pattern {danger}", None) if danger else None
 
@@ -434,6 +453,9 @@ def _message(error: dict, loc: tuple, model: type[BaseModel], data: Any) -> str:
         shape = ("dotted lower-case words, like 'restriction.national_ban'" if loc[0] == "rules"
                  else "lower-case letters, digits and underscores, like 'hikvision'")
         return f"'id' must be {shape}; got {value!r}"
+    if kind == "string_pattern_mismatch":
+        pattern = error.get("ctx", {}).get("pattern", "")
+        return f"'{name}' does not have the expected form (pattern {pattern}); got {value!r}"
     if kind == "union_type":
         wanted = " or ".join(_FRIENDLY_TYPE.get(t, t) for t in error["ctx"]["tags"])
         return f"'{name}' must be {wanted}; got {value!r}"
@@ -492,19 +514,69 @@ def _regex_reason(exc: regex.error) -> str:
     return str(exc.msg if hasattr(exc, "msg") else exc)
 
 
-def _pattern_reason(message: str, pattern: str, macros: dict[str, str]) -> str:
-    """A compile error in terms of the pattern as written, not of the expanded regex."""
-    if "does not compile" not in message:
-        return message
+def _compile_problem(pattern: str, macros: dict[str, str]) -> tuple[str, int | None]:
+    """Why a pattern does not compile, and where in the pattern as written (0-based), if known.
+
+    Known macros are replaced by filler of the same length, so positions stay those of the
+    written pattern; an unclosed bracket is pointed at where it opens, not at the end.
+    """
+    probe = _MACRO_REF.sub(lambda m: "x" * len(m.group(0)) if m.group(1) in macros else m.group(0),
+                           pattern)
     try:
-        regex.compile(expand(pattern, macros))
+        regex.compile(probe, regex.IGNORECASE)
     except regex.error as exc:
-        reason = exc.msg if hasattr(exc, "msg") else str(exc)
+        reason = _regex_reason(exc)
         position = getattr(exc, "pos", None)
-        if position is not None and pattern[:position] == expand(pattern, macros)[:position]:
-            return f"pattern does not compile: {reason} (at character {position + 1})"
-        return f"pattern does not compile: {reason}"
-    return message
+        if reason.startswith("missing )"):
+            position = _unclosed(pattern, "(", ")")
+            reason = "'(' is never closed"
+        elif reason.startswith("unterminated character set"):
+            position = _unclosed(pattern, "[", "]")
+            reason = "'[' is never closed"
+        return f"pattern does not compile: {reason}", position
+    return "pattern does not compile once its macros are inserted", None
+
+
+def _unclosed(pattern: str, opening: str, closing: str) -> int | None:
+    """Index of the last opening bracket without its closing one (escapes and classes skipped)."""
+    stack: list[int] = []
+    escaped = in_class = False
+    for index, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif opening == "(" and in_class:
+            in_class = char != "]"
+        elif char == "[" and opening == "(":
+            in_class = True
+        elif char == opening and not (opening == "[" and stack):
+            stack.append(index)
+        elif char == closing and stack:
+            stack.pop()
+    return stack[-1] if stack else None
+
+
+def _value_column(source: SourcedYaml, key: tuple, offset: int) -> int | None:
+    """The column of character ``offset`` of a one-line scalar, counting YAML quoting/escapes."""
+    where = source.location(key)
+    try:
+        line = source.path.read_text(encoding="utf-8").splitlines()[where.line - 1]
+    except (OSError, IndexError, TypeError):
+        return None
+    index = (where.column or 1) - 1
+    quote = line[index] if index < len(line) and line[index] in "'\"" else ""
+    index += len(quote)
+    for _ in range(offset):
+        if index >= len(line):
+            return None
+        if quote == '"' and line[index] == "\\":
+            index += 2
+        elif quote == "'" and line.startswith("''", index):
+            index += 2
+        else:
+            index += 1
+    return index + 1 if index < len(line) else None
 
 
 def _column_of(source: SourcedYaml, key: tuple, text: str) -> int | None:
@@ -536,6 +608,7 @@ _ATOMIC = getattr(_sre, "ATOMIC_GROUP", None)
 _CHAR_NODES = {_sre.LITERAL, _sre.NOT_LITERAL, _sre.ANY, _sre.IN}
 
 
+@functools.lru_cache(maxsize=4096)
 def blowup(pattern: str) -> str | None:
     """Why ``pattern`` can backtrack exponentially on long text, or None when it cannot.
 
@@ -584,7 +657,7 @@ def _children(op: Any, arg: Any) -> list[list]:
 
 def _scan(seq: list, alphabet: list[str]) -> str | None:
     for op, arg in seq:
-        if op in _REPEATS and arg[1] > 1:
+        if op in _REPEATS and arg[1] > 1 and _has_inner_repeat(list(arg[2])):
             body = list(arg[2])
             for c in alphabet:
                 if _run_ok(body, c) and _consumes(body, c):
@@ -600,6 +673,12 @@ def _scan(seq: list, alphabet: list[str]) -> str | None:
             if found:
                 return found
     return None
+
+
+def _has_inner_repeat(seq: list) -> bool:
+    return any((op in _REPEATS and arg[1] > 1) or any(_has_inner_repeat(sub)
+                                                     for sub in _children(op, arg))
+               for op, arg in seq)
 
 
 def _matches(op: Any, arg: Any, c: str) -> bool:
