@@ -63,7 +63,7 @@ class Lexicon:
 
 def compile_lexicon(body: LexiconBody) -> Lexicon:
     refs, markers = body.references, body.markers
-    modifiers = rf"((?:[\w'-]+\s+){{0,{refs.max_modifiers}}}?)"
+    modifiers = rf"((?:(?!(?:the|a|an|this|that|these|those)\b)[\w'-]+\s+){{0,{refs.max_modifiers}}}?)"
     return Lexicon(
         body=body,
         negation=regex.compile(markers.negation, FLAGS),

@@ -315,3 +315,38 @@ def test_negative_result_is_stated(corpus, rule_set):
     assert "as of 2026-11-27" in statement and report.search.corpus_sha256 in statement
     assert report.rule_set.sha256 in statement and f"{len(rule_set.rules)} rules" in statement
     assert run_check(corpus, rule_set).negative_result is None
+
+
+def test_memo_of_a_reviewed_vendor_shows_dispositions_and_changes_and_validates(corpus, rule_set,
+                                                                              tmp_path):
+    page = pytest.importorskip("page")
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    previous = tmp_path / "previous.json"
+    assert check_cli(corpus, "--json", str(previous), "-q").exit_code == 0
+    write_article(corpus, "z_unrelated.md", UNRELATED)
+    (corpus / "d_ban2.md").unlink()
+    target = top_finding(run_check(corpus, rule_set))
+    review_path = tmp_path / "hikvision.review.yaml"
+    assert review_cli(corpus, review_path, "--finding", target.id, "--dismiss",
+                      "--reason", "Reported ban was <withdrawn>.").exit_code == 0
+    result = check_cli(corpus, "--review", str(review_path), "--since", str(previous),
+                       "--json", str(tmp_path / "now.json"), "--pdf", str(tmp_path / "now.pdf"),
+                       "--as-of", "2026-11-27", "-q")
+    assert result.exit_code == 0, result.output
+    pdf = (tmp_path / "now.pdf").read_bytes()
+    for profile in ("3a", "ua1"):
+        outcome = page.validate_pdf_bytes(pdf, profile=profile)
+        assert outcome.is_compliant and outcome.rules.failed == 0, (
+            profile, [f"{f.rule_id}: {f.message}" for f in outcome.failures])
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    now = Report.model_validate_json((tmp_path / "now.json").read_bytes())
+    awaiting = now.review.findings_awaiting_review
+    assert f"Reviewer: {awaiting} findings await review; 1 dismissed" in text
+    assert "Changes since the previous check" in text and "Reviewer dispositions" in text
+    assert "A. Reviewer, 20 November 2026" in text and "Reported ban was <withdrawn>." in text
+    assert text.index("Changes since the previous check") < text.index("2. Concern summary")
+    assert re.search(r"\d\. Review and sign-off Reviewer dispositions \d+ finding", text)
