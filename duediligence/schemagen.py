@@ -14,36 +14,34 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Literal
-
 from pydantic import BaseModel
 
 from .registry import RegistryFile
-from .report import Report
+from .report import report_schema
 from .ruleset import LexiconFile, RuleFile, RuleSetFile
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
-# name -> (model, mode, title, description)
-SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"], str, str]] = {
-    "rules": (RuleFile, "validation", "duediligence rule file",
+# name -> (model, title, description); the report's schema comes from ``report.report_schema``.
+SCHEMAS: dict[str, tuple[type[BaseModel] | None, str, str]] = {
+    "rules": (RuleFile, "duediligence rule file",
               "Concern rules: each with a stable id, category, severity, patterns and examples."),
-    "vendors": (RegistryFile, "validation", "duediligence vendor registry",
+    "vendors": (RegistryFile, "duediligence vendor registry",
                 "Vendors and every name the press uses for them."),
-    "lexicon": (LexiconFile, "validation", "duediligence lexicon",
+    "lexicon": (LexiconFile, "duediligence lexicon",
                 "Words and patterns the engine uses to read articles; macros for rule patterns."),
-    "ruleset": (RuleSetFile, "validation", "duediligence rule set",
+    "ruleset": (RuleSetFile, "duediligence rule set",
                 "Name, version, scoring parameters and rating bands."),
-    "report": (Report, "serialization", "duediligence report",
+    "report": (None, "duediligence report",
                "The JSON report of one vendor check."),
 }
 
 
 def schema_text(name: str) -> str:
     """The JSON Schema for ``name``, as the exact text of the shipped file."""
-    model, mode, title, description = SCHEMAS[name]
-    body = model.model_json_schema(mode=mode)
+    model, title, description = SCHEMAS[name]
+    body = report_schema() if model is None else model.model_json_schema()
     body.pop("title", None)
     schema = {"$schema": DIALECT, "title": title, "description": description, **body}
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
