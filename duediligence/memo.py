@@ -165,6 +165,7 @@ class Citation:
     url: str | None
     document: str
     kind: str                 # "Allegation" or "Assertion"
+    by_name: bool             # the quote names the vendor (no pronoun or description to explain)
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,8 @@ class ConcernRow:
     evidence: int
     points: float
     strongest: Citation | None
+    strongest_finding: str | None
+    excerpt: str | None       # the strongest quote, cut at a word boundary when long
 
 
 @dataclass(frozen=True)
@@ -200,7 +203,8 @@ class _MemoFacts:
                    assessment_date, marking)
 
 
-def _citation(evidence: Evidence, documents: dict[str, DocumentInfo]) -> Citation:
+def _citation(evidence: Evidence, documents: dict[str, DocumentInfo],
+              names: frozenset[str]) -> Citation:
     doc = documents.get(evidence.document)
     title = doc.title if doc else evidence.document
     publisher = doc.publisher if doc else None
@@ -213,28 +217,53 @@ def _citation(evidence: Evidence, documents: dict[str, DocumentInfo]) -> Citatio
         url=doc.url if doc else None,
         document=evidence.document,
         kind="Allegation" if evidence.allegation else "Assertion",
+        by_name=evidence.referent.casefold() in names,
     )
+
+
+SUMMARY_QUOTE_CHARS = 110
+
+
+def excerpt(quote: str, limit: int = SUMMARY_QUOTE_CHARS) -> str:
+    """The quote, or its beginning up to a word boundary and an ellipsis when it is long."""
+    if len(quote) <= limit:
+        return quote
+    cut = quote[:limit]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + " …"
 
 
 def _view(report: Report) -> dict:
     documents = {doc.path: doc for doc in report.documents}
+    names = frozenset(n.casefold() for n in (report.vendor.name, *report.vendor.aliases))
     concerns = [f for f in report.findings if f.category != RESPONSE_CATEGORY]
     responses = [f for f in report.findings if f.category == RESPONSE_CATEGORY]
 
     def finding_view(finding: Finding) -> FindingView:
         return FindingView(finding, _label(finding.category),
-                           [_citation(e, documents) for e in finding.evidence])
+                           [_citation(e, documents, names) for e in finding.evidence])
 
+    # One row per concern category, in the breakdown's order; counts and points are those of
+    # the findings listed in this memo, so the summary always matches section 3.
+    order = [c.category for c in report.score_breakdown.categories]
+    order += [f.category for f in concerns if f.category not in order]
     rows = []
-    for score in report.score_breakdown.categories:
-        if score.category == RESPONSE_CATEGORY:
+    for category in dict.fromkeys(order):
+        if category == RESPONSE_CATEGORY:
             continue
-        evidence = [e for f in concerns if f.category == score.category for e in f.evidence]
+        in_category = [f for f in concerns if f.category == category]
         # Strongest: most points; ties keep the report's order (findings by points, then rule).
-        strongest = max(evidence, key=lambda e: e.points, default=None)
-        rows.append(ConcernRow(_label(score.category), score.findings, score.evidence,
-                               score.points,
-                               _citation(strongest, documents) if strongest else None))
+        candidates = [(e, f) for f in in_category for e in f.evidence]
+        best = max(candidates, key=lambda pair: pair[0].points, default=None)
+        rows.append(ConcernRow(
+            _label(category), len(in_category), len(candidates),
+            sum(f.points for f in in_category),
+            _citation(best[0], documents, names) if best else None,
+            best[1].id if best else None,
+            excerpt(best[0].quote) if best else None,
+        ))
     cited = {e.document for f in report.findings for e in f.evidence}
     sources = [d for d in report.documents if d.mentions > 0 or d.path in cited]
     return {
@@ -393,6 +422,9 @@ def _finish_pdf(document, pdf: pydyf.PDF) -> None:
       compressed XMP stream; uncompressed satisfies all of them and keeps it readable).
     - Associated files: WeasyPrint lists each attachment twice in the catalog ``/AF``.
     - Annotations: links must be printable (``/F 4``) for PDF/A and are kept so for PDF/UA.
+    - Streams: a compressed stream whose last byte is CR gets CR LF before ``endstream``;
+      pydyf writes a bare LF, which a reader takes as part of a CR LF end-of-line marker, so
+      /Length would not match (PDF/A rule 6.1.7.1; about one stream in 256 ends with CR).
     """
     catalog = pdf.catalog
     if "AF" in catalog:
@@ -408,10 +440,41 @@ def _finish_pdf(document, pdf: pydyf.PDF) -> None:
         if pdf_object.get("Type") == "/Annot":
             pdf_object["F"] = 4
 
+    for pdf_object in pdf.objects:
+        if isinstance(pdf_object, pydyf_stream()):
+            pdf_object.__class__ = _eol_safe(type(pdf_object))
+
     metadata_number = int(catalog["Metadata"].split()[0])
     stream = pdf.objects[metadata_number]
     stream.stream = [_xmp_packet(document.metadata)]
     stream.compress = False
+
+
+def pydyf_stream() -> type:
+    import pydyf
+
+    return pydyf.Stream
+
+
+_EOL_SAFE: dict[type, type] = {}
+
+
+def _eol_safe(cls: type) -> type:
+    """A subclass of a pydyf stream class that writes CR LF before ``endstream`` when the
+    (possibly compressed) data ends with CR, so that the end-of-line marker is unambiguous."""
+    if cls in _EOL_SAFE.values():
+        return cls
+    if cls not in _EOL_SAFE:
+        def data(self) -> bytes:
+            written = super(safe, self).data
+            body = written[:-len(b"\nendstream")]
+            if body.endswith(b"\r"):
+                return body + b"\r\nendstream"
+            return written
+
+        safe = type(f"EolSafe{cls.__name__}", (cls,), {"data": property(data)})
+        _EOL_SAFE[cls] = safe
+    return _EOL_SAFE[cls]
 
 
 def _xmp_packet(metadata) -> bytes:
