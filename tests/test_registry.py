@@ -22,12 +22,14 @@ MUST_COVER = [
 
 
 @pytest.fixture
-def check_text(rule_set, write_corpus):
+def check_text(rule_set, write_corpus, verify_report):
     """Check ``vendor`` against a one-article corpus whose body is ``body``."""
 
     def run(vendor: str, body: str):
         corpus = write_corpus({"article.txt": f"Trade news\n\n{body}\n"})
-        return check(vendor, corpus, rule_set)
+        report = check(vendor, corpus, rule_set)
+        verify_report(report)
+        return report
 
     return run
 

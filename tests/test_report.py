@@ -203,3 +203,20 @@ def test_band_follows_the_score(hikvision_report, rule_set):
     reached = [b for b in bands if hikvision_report["score"] >= b.min_score]
     assert hikvision_report["rating"] == reached[-1].name
     assert hikvision_report["band"]["recommendation"] == reached[-1].recommendation
+
+
+def test_the_report_check_used_everywhere_catches_bad_offsets(hikvision_report, verify_report):
+    """verify_report (conftest) guards every report in the suite; make sure it can fail."""
+    verify_report(hikvision_report)
+    shifted = copy.deepcopy(hikvision_report)
+    shifted["findings"][0]["evidence"][0]["start"] += 1
+    with pytest.raises(AssertionError, match="report says"):
+        verify_report(shifted)
+    wrong_line = copy.deepcopy(hikvision_report)
+    wrong_line["findings"][0]["evidence"][0]["line"] += 1
+    with pytest.raises(AssertionError, match="is not on line"):
+        verify_report(wrong_line)
+    invalid = copy.deepcopy(hikvision_report)
+    invalid["rating"] = 3
+    with pytest.raises(jsonschema.ValidationError):
+        verify_report(invalid)
