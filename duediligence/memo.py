@@ -144,7 +144,7 @@ def memo_id(report: Report, report_json: bytes) -> str:
 
     ASCII only (it is also the PDF's ``/ID``): a vendor id outside ``[A-Za-z0-9]`` is folded.
     """
-    slug = re.sub(r"[^A-Z0-9]+", "-", report.vendor.id.upper()).strip("-")[:20].strip("-") or "VENDOR"
+    slug = re.sub(r"[^A-Z0-9]+", "-", report.vendor.id.upper()).strip("-")[:12].strip("-") or "VENDOR"
     digest = hashlib.sha256(report_json).hexdigest()[:12].upper()
     return f"DDM-{slug}-{digest}"
 
