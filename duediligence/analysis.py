@@ -63,6 +63,7 @@ class Engine:
         self.vendors = list(rule_set.registry.vendors.values()) + list(extra_vendors)
         self.lexicon: Lexicon = compile_lexicon(rule_set.lexicon)
         self.names = NameIndex(self.vendors)
+        self.countries = {v.id: v.country for v in self.vendors if v.country}
         references = rule_set.lexicon.references
         self.companies = CompanyFinder(references.company_suffixes, references.bodies)
         self.rules: list[CompiledRule] = compile_rules(
@@ -101,7 +102,8 @@ class Engine:
                              if m.start >= body]
         companies.sort(key=lambda m: m.start)
         sentences = list(split_sentences(text, body))
-        references = resolve_references(text, folded, sentences, companies, bodies, self.lexicon)
+        references = resolve_references(text, folded, sentences, companies, bodies, self.lexicon,
+                                        self.countries)
         mentions = sorted(companies + references, key=lambda m: m.start)
         return folded, sentences, mentions, bodies
 

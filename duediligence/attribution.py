@@ -8,9 +8,10 @@ A claim counts for a vendor only when the vendor is what the claim is about. Wit
    Hikvision alone.
 2. The subject is the nearest company before the matched words in that clause, skipping asides
    (", which ...,", "(...)") and points of comparison ("unlike X"); when there is none, the
-   nearest company after them ("a ban on X") unless a public body stands between ("sanctions on
-   Russia hit X"); last, a company inside the matched words ("an audit of X found"). A rule or
-   pattern can insist on one side.
+   company inside the matched words ("an audit of X found"); last, the nearest company after them
+   ("a ban on X") unless a public body stands between ("sanctions on Russia hit X"). A rule or
+   pattern can insist on one side. A company named for comparison ("unlike X") stops the search:
+   the claim is about someone, just not about it.
 3. A company in a list ("X, Y and Z were added") brings the whole list along.
 4. Negation or modal wording in the clause before the matched words blocks the claim, and so
    does a question; allegation wording marks it, it does not block it.
@@ -28,6 +29,10 @@ from .lexicon import Lexicon
 from .matching import RuleMatch
 from .mentions import Mention, Span
 from .sentences import Sentence
+
+
+# How far before a subject a negation still binds to it ("neither X nor Y", "not even X").
+NEGATION_REACH = 12
 
 
 @dataclass(frozen=True)
@@ -54,8 +59,7 @@ def attribute(match: RuleMatch, sentence: Sentence, mentions: list[Mention], bod
     lo, hi, opener = clause_bounds(folded, sentence, match, lexicon)
     asides = _asides(folded, lo, match.start, lexicon)
     candidates = [m for m in mentions
-                  if lo <= m.start and m.end <= hi and not _inside(m, asides)
-                  and not lexicon.is_contrasted(folded, m.start)]
+                  if lo <= m.start and m.end <= hi and not _inside(m, asides)]
     before = [m for m in candidates if m.end <= match.start and not _possessive_in_phrase(m, folded)]
     after = [m for m in candidates if m.start >= match.end
              and not any(match.end <= b.start and b.end <= m.start for b in bodies)]
@@ -74,15 +78,27 @@ def attribute(match: RuleMatch, sentence: Sentence, mentions: list[Mention], bod
     cue_spans = [(o.start, o.end) for o in other_matches] + [(match.start, match.end)]
     blocked = asides + cue_spans
     scope_start = opener      # the word that opened the clause ("urged", "asked") frames it too
-    if _marker(lexicon.negation, folded, scope_start, match.start, blocked) or _marker(
-            lexicon.negation_before, folded, scope_start, match.start, blocked):
+    # A negation binds to the claim when it stands between its subject and the matched words
+    # ("X was not listed"), or just before the subject ("neither X nor Y"); earlier words in the
+    # clause ("no new cameras from X may be used, citing risks") belong to another verb.
+    negation_start = max(lo, group[0].start - NEGATION_REACH) if where == "before" else lo
+    if _marker(lexicon.negation, folded, negation_start, match.start, blocked):
         return Rejection("negated in its clause")
+    if "denial" not in match.rule.allow and _marker(
+            lexicon.negation_before, folded, scope_start, match.start, blocked):
+        return Rejection("denied or doubted in its clause")
     if "hypothetical" not in match.rule.allow:
-        if _marker(lexicon.hypothetical, folded, scope_start, match.start, blocked):
+        # A fronted phrase ("Asked whether ..., X declined") does not make the claim hypothetical.
+        hypothetical_start = scope_start
+        if where == "before":
+            hypothetical_start = max(scope_start, folded.rfind(",", scope_start, group[0].start) + 1)
+        if _marker(lexicon.hypothetical, folded, hypothetical_start, match.start, blocked):
             return Rejection("hypothetical or conditional wording in its clause")
         if sentence.text.rstrip(" \"'”’)").endswith("?"):
             return Rejection("the sentence is a question")
 
+    if lexicon.is_contrasted(folded, group[0].start):
+        return Rejection(f"'{group[0].surface}' is named only as a point of comparison")
     if where == "before":
         group += _companions(after, folded, lexicon)
     ids = frozenset().union(*(m.vendor_ids for m in group))

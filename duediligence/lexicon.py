@@ -42,6 +42,17 @@ class Lexicon:
     plural_reference: regex.Pattern
     pronoun: regex.Pattern
     blocked_modifiers: frozenset[str]
+    places: dict[str, str]                  # description word -> ISO country code
+
+    def country_of(self, modifiers: str) -> str | None:
+        """The country a description's modifiers place a company in ("hangzhou-based" -> CN)."""
+        words = [w.removesuffix("-based").removesuffix("-headquartered") for w in modifiers.split()]
+        for size in (2, 1):
+            for i in range(len(words) - size + 1):
+                country = self.places.get(" ".join(words[i:i + size]))
+                if country:
+                    return country
+        return None
 
 
     def is_contrasted(self, folded: str, start: int) -> bool:
@@ -85,4 +96,6 @@ def compile_lexicon(body: LexiconBody) -> Lexicon:
             rf"{modifiers}({_words(refs.company_plural_nouns)})\b", FLAGS),
         pronoun=regex.compile(r"\b(?:it|its|itself)\b", FLAGS),
         blocked_modifiers=frozenset(m.lower() for m in refs.blocked_modifiers),
+        places={word.lower(): country for country, words in refs.nationalities.items()
+                for word in words},
     )

@@ -23,16 +23,18 @@ from typing import Literal
 
 import ahocorasick
 import regex
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from .registry import Vendor, VendorName, name_key
 from .textfold import fold
 
 MentionKind = Literal["name", "misspelling", "reference", "unknown_company"]
 
-# Fuzzy matching stays away from short names, where one edit makes another word ("Dahu").
-FUZZY_MIN_LENGTH = 8
-_CAPITALISED_WORD = regex.compile(r"\b\p{Lu}[\p{L}\p{N}]{6,}\b")
+# Fuzzy matching stays away from short names, where one edit makes another word ("Dahu"); names
+# of up to LONG_NAME letters allow one edit (a swap of two letters counts as one), longer two.
+FUZZY_MIN_LENGTH = 6
+LONG_NAME = 10
+_CAPITALISED_WORD = regex.compile(r"\b\p{Lu}[\p{L}\p{N}]{4,}\b")
 
 
 @dataclass(frozen=True)
@@ -147,8 +149,8 @@ def _closest_key(key: str, choices: tuple[str, ...]) -> str | None:
             continue
         if key in (choice + "s", choice + "es") or key.startswith(choice):
             continue
-        allowed = 2 if len(choice) >= 11 else 1
-        if Levenshtein.distance(key, choice, score_cutoff=allowed) <= allowed:
+        allowed = 2 if len(choice) > LONG_NAME else 1
+        if OSA.distance(key, choice, score_cutoff=allowed) <= allowed:
             if best is not None:
                 return None
             best = choice

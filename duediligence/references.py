@@ -39,8 +39,12 @@ class _Entity:
 
 
 def resolve_references(text: str, folded: str, sentences: list[Sentence],
-                       companies: list[Mention], bodies: list[Span], lexicon: Lexicon) -> list[Mention]:
-    """Every company reference in the document, resolved where the text allows."""
+                       companies: list[Mention], bodies: list[Span], lexicon: Lexicon,
+                       countries: dict[str, str]) -> list[Mention]:
+    """Every company reference in the document, resolved where the text allows.
+
+    ``countries`` maps vendor ids to ISO codes: "the Chinese radio maker" skips a US company.
+    """
     resolved: list[Mention] = []
     history: list[list[_Entity]] = []
     for sentence in sentences:
@@ -49,48 +53,61 @@ def resolve_references(text: str, folded: str, sentences: list[Sentence],
         entities += [_Entity(b.start, None, folded[b.start:b.end], False)
                      for b in bodies if sentence.start <= b.start < sentence.end]
         entities.sort(key=lambda e: e.start)
-        for reference in _references(folded, sentence, companies, lexicon):
-            start, end, kind, blocked = reference
+        for start, end, kind, blocked, country in _references(folded, sentence, companies, lexicon):
             surface = text[start:end]
+            fits = _fits(country, countries)
             if blocked:
                 mention = Mention(start, end, frozenset({"~other"}), "reference", surface,
                                   f"'{surface}' names a different company")
             else:
-                mention = _resolve(text, folded, start, end, kind, entities, history)
+                mention = _resolve(text, start, end, kind, entities, history, fits)
             if mention is not None:
                 resolved.append(mention)
                 entities.append(_Entity(start, mention.vendor_ids, surface, False))
-                entities.sort(key=lambda e: e.start)
+            elif kind == "pronoun" and _antecedent(entities, history, start, False, fits)[1]:
+                # "It" standing for a body keeps that body in focus for the next sentence.
+                entities.append(_Entity(start, None, surface, False))
+            entities.sort(key=lambda e: e.start)
         history.append(entities)
     return resolved
 
 
 def _references(folded: str, sentence: Sentence, companies: list[Mention],
-                lexicon: Lexicon) -> list[tuple[int, int, str, bool]]:
-    """(start, end, kind, blocked) of every reference expression in the sentence, in order."""
+                lexicon: Lexicon) -> list[tuple[int, int, str, bool, str | None]]:
+    """(start, end, kind, blocked, country) of every reference in the sentence, in order."""
     found = []
     for match in lexicon.singular_reference.finditer(folded, sentence.start, sentence.end):
         modifiers = set(match.group(1).split())
         if any(m.start < match.end() and match.start() < m.end for m in companies):
             continue            # "the Chinese firm Hikvision": the name itself is the mention
         found.append((match.start(), match.end(), "singular",
-                      bool(modifiers & lexicon.blocked_modifiers)))
+                      bool(modifiers & lexicon.blocked_modifiers), lexicon.country_of(match.group(1))))
     for match in lexicon.plural_reference.finditer(folded, sentence.start, sentence.end):
-        found.append((match.start(), match.end(), "plural", False))
+        found.append((match.start(), match.end(), "plural", False, None))
     for match in lexicon.pronoun.finditer(folded, sentence.start, sentence.end):
         if match.group() == "it" and lexicon.dummy_it.match(folded, match.start(), sentence.end):
             continue
-        found.append((match.start(), match.end(), "pronoun", False))
+        found.append((match.start(), match.end(), "pronoun", False, None))
     return sorted(found)
 
 
-def _resolve(text: str, folded: str, start: int, end: int, kind: str, entities: list[_Entity],
-             history: list[list[_Entity]]) -> Mention | None:
+def _fits(country: str | None, countries: dict[str, str]):
+    """A test for entities a description can refer to: none from another known country."""
+    def test(entity: _Entity) -> bool:
+        if country is None or entity.ids is None:
+            return True
+        known = {countries[i] for i in entity.ids if i in countries}
+        return not known or country in known
+    return test
+
+
+def _resolve(text: str, start: int, end: int, kind: str, entities: list[_Entity],
+             history: list[list[_Entity]], fits) -> Mention | None:
     surface = text[start:end]
     if kind == "plural":
-        ids, antecedent = _latest_list(entities, history, start, _count(folded[start:end]))
+        ids, antecedent = _latest_list(entities, history, start, _count(surface.lower()))
     else:
-        ids, antecedent = _antecedent(entities, history, start, companies_only=kind == "singular")
+        ids, antecedent = _antecedent(entities, history, start, kind == "singular", fits)
     if antecedent is None:
         if kind == "pronoun":
             return None         # "it" with nothing to refer to: not a company at all
@@ -118,11 +135,12 @@ def _count(reference: str) -> int | None:
 
 
 def _antecedent(entities: list[_Entity], history: list[list[_Entity]], position: int,
-                companies_only: bool) -> tuple[frozenset[str] | None, _Entity | None]:
+                companies_only: bool, fits) -> tuple[frozenset[str] | None, _Entity | None]:
     """Within the sentence: the subject (first company) for "the company", the nearest entity for
     "it"; otherwise the focus (first entity) of the latest sentence that had one."""
     def suitable(entity: _Entity) -> bool:
-        return not entity.contrasted and (entity.ids is not None or not companies_only)
+        return (not entity.contrasted and (entity.ids is not None or not companies_only)
+                and fits(entity))
 
     before = [e for e in entities if e.start < position and suitable(e)]
     if before:

@@ -77,9 +77,10 @@ class Rule(_Strict):
         "either", description="Where the vendor stands relative to the matched words in their "
         "clause: 'before' (the vendor said or did it: 'X denied'), 'after' (it was done to the "
         "vendor: 'a ban on X'), 'either' (before if a company precedes, else after).")
-    allow: list[Literal["hypothetical"]] = Field(
+    allow: list[Literal["hypothetical", "denial"]] = Field(
         [], description="'hypothetical': modal wording (could, would, may) does not block a match; "
-        "for risk-type concerns such as data access.")
+        "for risk-type concerns such as data access. 'denial': denial framing ('rejected claims "
+        "that') does not block it; for the vendor's own responses.")
     patterns: list[str | PatternSpec] = Field(min_length=1, description="Regular expressions on "
                                               "folded text; {MACRO} inserts a lexicon macro.")
     examples: Examples
@@ -106,6 +107,8 @@ class ReferencesLexicon(_Strict):
     company_plural_nouns: list[str]
     blocked_modifiers: list[str] = Field(description="Words that make a description point to "
                                          "another company: 'the rival firm'.")
+    nationalities: dict[str, list[str]] = Field(
+        {}, description="ISO country code -> words in a description that place a company there.")
     max_modifiers: int = 3
     dummy_it: str = Field(description="Regex: 'it' that refers to nothing ('it is unclear').")
     bodies: str = Field(description="Regex: governments, committees and other bodies; used to tell "
