@@ -12,9 +12,11 @@ from pathlib import Path
 
 from . import __version__
 from .analysis import DocumentAnalysis, Engine
-from .corpus import Document, Skipped, corpus_digest, iter_corpus
+from .cache import AnalysisCache
+from .corpus import Document, Skipped, corpus_digest
 from .errors import VendorError
 from .findings import Exhibit, vendor_findings
+from .parallel import analyse_for_engine
 from .registry import Vendor, derived_vendor
 from .report import (
     CATEGORIES, Band, CategoryScore, DocumentInfo, Evidence, Finding, Report, RuleSetInfo,
@@ -63,21 +65,23 @@ def engine_for(rule_set: RuleSet, vendors: Iterable[Vendor]) -> Engine:
 
 
 def read_corpus(corpus: Path, engine: Engine,
-                progress: Callable[[Iterable], Iterable] = lambda items: items) -> CorpusRun:
-    """Analyse every document of the corpus once (for every known vendor at a time)."""
-    analysed, skipped = [], []
-    for item in progress(iter_corpus(corpus)):
-        if isinstance(item, Skipped):
-            skipped.append(item)
-        else:
-            analysed.append((item, engine.analyse(item)))
+                progress: Callable[[Iterable], Iterable] = lambda items: items,
+                cache: AnalysisCache | None = None) -> CorpusRun:
+    """Analyse every document of the corpus once (for every known vendor at a time).
+
+    Analyses in ``cache`` are reused and new ones stored; the rest is shared among the cores when
+    there is enough of it (see ``parallel.py``); the result is the same either way. A document
+    without claims comes back without its text (only claims are quoted), so memory does not grow
+    with the size of the articles.
+    """
+    analysed, skipped = analyse_for_engine(corpus, engine, progress, cache)
     return CorpusRun(str(corpus), analysed, skipped)
 
 
 def check(typed: str, corpus: Path, rule_set: RuleSet, as_of: str | None = None,
-          review: Review | None = None) -> Report:
+          review: Review | None = None, cache: AnalysisCache | None = None) -> Report:
     vendor = resolve_vendor(typed, rule_set)
-    run = read_corpus(corpus, engine_for(rule_set, [vendor]))
+    run = read_corpus(corpus, engine_for(rule_set, [vendor]), cache=cache)
     return build_report(vendor, run, rule_set, as_of, review)
 
 

@@ -1,0 +1,478 @@
+"""The analysis cache: what the engine made of each document, kept in an SQLite file.
+
+A re-run over a corpus that grew by ten articles analyses ten articles. Two tables do the work:
+
+- ``analyses``: a document's :class:`~duediligence.analysis.DocumentAnalysis` keyed by the
+  document's SHA-256 and a *context*: the rule set's SHA-256, a fingerprint of the package's code
+  and library versions, and the vendor outside the registry that was searched for, if any. A
+  changed rule file, an upgrade or a different unregistered vendor is a different context, so
+  nothing stale is ever reused; contexts of old rule sets are pruned.
+- ``files``: what a file looked like (size, modification and change times, inode) when it was
+  last read, with its SHA-256 and front matter, so an unchanged file is not read again. A file
+  modified in the two seconds before it was read is not remembered (a second write in the same
+  clock tick could go unseen); it is simply read again next time.
+
+Safety: the file is in WAL mode and every batch is written in one transaction, so killing a run
+(even with SIGKILL) loses at most the batch in flight and never leaves a half-written row; two runs
+can share the file (SQLite serialises writers; rows are deterministic, so either writer's row is
+right). Every row carries a BLAKE2 digest of its key and value: a row that does not check out, or
+a file SQLite cannot read, means the cache is corrupt; it is moved aside to ``<name>.corrupt``,
+reported in one line and rebuilt, never trusted. A cache that cannot be created or written (a
+read-only corpus, a full disk) is reported in one line and the run carries on without it.
+
+Stored values are JSON, never pickles: a cache file lives beside the corpus, and whoever can write
+there must not be able to make the checker run code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .analysis import Claim, DocumentAnalysis
+
+CACHE_NAME = ".duediligence-cache.sqlite"
+FORMAT = 1                        # bump when the layout of the tables or values changes
+APPLICATION_ID = 0x64644331       # "ddC1" in the SQLite header: this file is ours
+KEEP_GENERATIONS = 3              # rule-set/code generations kept; older ones are pruned
+RACY_NS = 2_000_000_000           # files modified this recently are not remembered by stat
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+# The marker stored for "the analysis with this extra vendor is the base analysis".
+SAME = "="
+
+Warn = Callable[[str], None]
+
+
+class CacheCorrupt(Exception):
+    """The cache file cannot be trusted."""
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What ``os.stat`` said about a file: enough to tell that it has not changed since."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+
+    @classmethod
+    def of(cls, stat: os.stat_result) -> FileState:
+        return cls(stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+    def racy(self, now_ns: int) -> bool:
+        return now_ns - max(self.mtime_ns, self.ctime_ns) < RACY_NS
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """A file as last read: its document's SHA-256, body offset and front matter.
+
+    Skipped files are not remembered: they are few, and "cannot be read" may be passing."""
+
+    state: FileState
+    sha256: str
+    body_start: int
+    meta: dict[str, str]
+
+
+@dataclass
+class CacheStats:
+    """What the cache did in this run (tests and the bench read it)."""
+
+    hits: int = 0
+    misses: int = 0
+    stored: int = 0
+    files_known: int = 0
+
+
+def default_cache_path(corpus: Path) -> Path:
+    """The cache beside the corpus: a hidden file, which the corpus reader skips."""
+    return corpus / CACHE_NAME
+
+
+def open_cache(corpus: Path, explicit: Path | None, disabled: bool, warn: Warn,
+               default_here: bool = True) -> AnalysisCache | None:
+    """The cache a run uses: ``explicit`` (``--cache``), else the default beside the corpus (when
+    ``default_here``: not inside the installed package's bundled seeds); None with ``--no-cache``
+    or when the corpus is not a directory (the corpus reader reports that)."""
+    if disabled:
+        return None
+    if explicit is None:
+        if not default_here or not corpus.is_dir():
+            return None
+        explicit = default_cache_path(corpus)
+    return AnalysisCache.open(explicit, warn)
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """SHA-256 over this package's source and the versions of the libraries the engine uses.
+
+    Any change to the code (a tuned attribution module, a new release) is a new context: the
+    cache never serves an analysis made by other code.
+    """
+    from importlib import metadata
+    import unicodedata
+
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for library in ("regex", "pyahocorasick", "rapidfuzz", "anyascii", "pyyaml"):
+        try:
+            version = metadata.version(library)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{library}={version}\0".encode())
+    digest.update(f"python={sys.version_info[:2]} unicode={unicodedata.unidata_version}".encode())
+    return digest.hexdigest()
+
+
+def generation_key(rule_set_sha256: str) -> str:
+    """The key shared by every context of one rule set and one version of the code."""
+    text = f"format={FORMAT}\0code={code_fingerprint()}\0rules={rule_set_sha256}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def context_key(generation: str, extra_vendors: Iterable = ()) -> str:
+    """The key of an analysis: the generation plus the vendors outside the registry searched for."""
+    extra = [dataclasses.asdict(v) for v in extra_vendors]
+    if not extra:
+        return generation
+    text = generation + "\0" + json.dumps(extra, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def encode_analysis(analysis: DocumentAnalysis | str) -> str:
+    """A document's analysis as compact JSON, without its path (the key is the content)."""
+    if analysis == SAME:
+        return SAME
+    assert isinstance(analysis, DocumentAnalysis)
+    claims = [[getattr(c, f.name) for f in _CLAIM_FIELDS] for c in analysis.claims]
+    return json.dumps({"c": claims, "m": [[k, list(v)] for k, v in analysis.mentions.items()]},
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def decode_analysis(data: str, path: str) -> DocumentAnalysis | str:
+    if data == SAME:
+        return SAME
+    value = json.loads(data)
+    claims = tuple(Claim(*(tuple(v) if isinstance(v, list) else v for v in row))
+                   for row in value["c"])
+    for claim in claims:
+        if len(dataclasses.astuple(claim)) != len(_CLAIM_FIELDS):
+            raise ValueError("claim with the wrong number of fields")
+    mentions = {str(k): tuple(str(s) for s in v) for k, v in value["m"]}
+    return DocumentAnalysis(path, claims, mentions)
+
+
+_CLAIM_FIELDS = dataclasses.fields(Claim)
+# The encoding above knows every field of DocumentAnalysis; fail loudly if one is added.
+assert [f.name for f in dataclasses.fields(DocumentAnalysis)] == ["path", "claims", "mentions"]
+
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS analyses (context TEXT NOT NULL, sha256 TEXT NOT NULL, "
+    " data TEXT NOT NULL, digest TEXT NOT NULL, PRIMARY KEY (context, sha256)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS contexts (context TEXT PRIMARY KEY, generation TEXT NOT NULL, "
+    " used INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS files (corpus TEXT NOT NULL, path TEXT NOT NULL, "
+    " code TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, "
+    " ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, data TEXT NOT NULL, "
+    " digest TEXT NOT NULL, PRIMARY KEY (corpus, path)) WITHOUT ROWID",
+)
+_LOOKUP_BATCH = 400               # SQLite's default limit on bound parameters is 999 (older builds)
+
+
+class AnalysisCache:
+    """An open cache file. Every method is safe to call after a failure: the cache then degrades
+    to answering nothing and storing nothing, and says so once."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection, warn: Warn):
+        self.path = path
+        self._db: sqlite3.Connection | None = connection
+        self._warn = warn
+        self.stats = CacheStats()
+        self._code = code_fingerprint()
+
+    # -- opening -------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path, warn: Warn) -> AnalysisCache | None:
+        """Open (creating or rebuilding as needed) the cache at ``path``; None to run without it."""
+        try:
+            return cls(path, _connect(path), warn)
+        except CacheCorrupt as exc:
+            reason = str(exc)
+        except (sqlite3.Error, OSError) as exc:
+            warn(f"cache disabled: cannot use {path}: {_reason(exc)}")
+            return None
+        aside = _move_aside(path)
+        where = f"; moved it to {aside.name}" if aside else ""
+        warn(f"cache {path} is corrupt ({reason}){where}; rebuilding it")
+        try:
+            return cls(path, _connect(path), warn)
+        except (CacheCorrupt, sqlite3.Error, OSError) as exc:
+            warn(f"cache disabled: cannot rebuild {path}: {_reason(exc)}")
+            return None
+
+    def close(self) -> None:
+        if self._db is not None:
+            try:
+                self._db.close()
+            except sqlite3.Error:
+                pass
+            self._db = None
+
+    @property
+    def usable(self) -> bool:
+        return self._db is not None
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def files(self, corpus: str) -> dict[str, FileRecord]:
+        """Every remembered file of ``corpus`` (its resolved path), by relative path."""
+        rows = self._read("SELECT path, size, mtime_ns, ctime_ns, inode, data, digest FROM files "
+                          "WHERE corpus = ? AND code = ?", (corpus, self._code))
+        known: dict[str, FileRecord] = {}
+        for path, size, mtime, ctime, inode, data, digest in rows:
+            if digest != _digest(corpus, path, self._code, str(size), str(mtime), str(ctime),
+                                 str(inode), data):
+                return self._corrupt("a file entry does not match its checksum") or {}
+            try:
+                value = json.loads(data)
+                known[path] = FileRecord(FileState(size, mtime, ctime, inode), str(value["sha256"]),
+                                         int(value["body_start"]),
+                                         {str(k): str(v) for k, v in value["meta"].items()})
+            except (ValueError, KeyError, TypeError, AttributeError):
+                return self._corrupt("a file entry cannot be decoded") or {}
+        self.stats.files_known = len(known)
+        return known
+
+    def analyses(self, context: str, shas: list[tuple[str, str]]) -> dict[str, DocumentAnalysis | str]:
+        """The stored analyses among ``shas`` ((sha256, path) pairs), by SHA-256."""
+        found: dict[str, DocumentAnalysis | str] = {}
+        paths = dict(shas)
+        keys = list(paths)
+        for at in range(0, len(keys), _LOOKUP_BATCH):
+            batch = keys[at:at + _LOOKUP_BATCH]
+            marks = ",".join("?" * len(batch))
+            rows = self._read(f"SELECT sha256, data, digest FROM analyses WHERE context = ? AND "
+                              f"sha256 IN ({marks})", (context, *batch))
+            for sha, data, digest in rows:
+                if digest != _digest(context, sha, data):
+                    return self._corrupt("an analysis does not match its checksum") or {}
+                try:
+                    found[sha] = decode_analysis(data, paths[sha])
+                except (ValueError, KeyError, TypeError, AttributeError):
+                    return self._corrupt("an analysis cannot be decoded") or {}
+            if self._db is None:
+                return {}
+        self.stats.hits += len(found)
+        self.stats.misses += len(keys) - len(found)
+        return found
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def store(self, corpus: str, files: list[tuple[str, FileRecord]],
+              analyses: list[tuple[str, str, DocumentAnalysis | str]],
+              contexts: dict[str, str], forget: Iterable[str] = ()) -> None:
+        """Write one batch in one transaction: file records, analyses ((context, sha256, analysis))
+        and the contexts used (context -> generation); drop the file records in ``forget``."""
+        if self._db is None:
+            return
+        now = time.time_ns()
+        file_rows = []
+        for path, record in files:
+            if record.state.racy(now):
+                continue
+            data = json.dumps({"sha256": record.sha256, "body_start": record.body_start,
+                               "meta": record.meta}, ensure_ascii=False)
+            s = record.state
+            file_rows.append((corpus, path, self._code, s.size, s.mtime_ns, s.ctime_ns, s.inode,
+                              data, _digest(corpus, path, self._code, str(s.size), str(s.mtime_ns),
+                                            str(s.ctime_ns), str(s.inode), data)))
+        analysis_rows = []
+        for context, sha, analysis in analyses:
+            data = encode_analysis(analysis)
+            analysis_rows.append((context, sha, data, _digest(context, sha, data)))
+        try:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?)", file_rows)
+                db.executemany("INSERT OR REPLACE INTO analyses VALUES (?,?,?,?)", analysis_rows)
+                db.executemany("DELETE FROM files WHERE corpus = ? AND path = ?",
+                               [(corpus, p) for p in forget])
+                db.executemany("INSERT OR REPLACE INTO contexts VALUES (?,?,?)",
+                               [(c, g, now) for c, g in contexts.items()])
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            self._failed(exc)
+            return
+        self.stats.stored += len(analysis_rows)
+
+    def prune(self) -> None:
+        """Drop the analyses of all but the most recently used rule-set/code generations."""
+        if self._db is None:
+            return
+        try:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                rows = db.execute("SELECT generation, MAX(used) FROM contexts GROUP BY generation "
+                                  "ORDER BY MAX(used) DESC").fetchall()
+                old = [g for g, _ in rows[KEEP_GENERATIONS:]]
+                for generation in old:
+                    db.execute("DELETE FROM analyses WHERE context IN (SELECT context FROM contexts "
+                               "WHERE generation = ?)", (generation,))
+                    db.execute("DELETE FROM contexts WHERE generation = ?", (generation,))
+                db.execute("DELETE FROM files WHERE code != ?", (self._code,))
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            self._failed(exc)
+
+    # -- failure -------------------------------------------------------------------------------
+
+    def _read(self, sql: str, params: tuple) -> list[tuple]:
+        if self._db is None:
+            return []
+        try:
+            return self._db.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            self._failed(exc)
+            return []
+
+    def _failed(self, exc: sqlite3.Error) -> None:
+        """A database error mid-run: corruption is rebuilt, anything else disables the cache."""
+        if isinstance(exc, sqlite3.OperationalError):
+            self._warn(f"cache disabled for the rest of this run: {self.path}: {_reason(exc)}")
+            self.close()
+        else:
+            self._corrupt(_reason(exc))
+
+    def _corrupt(self, reason: str) -> None:
+        """Stop trusting the file: move it aside, start an empty one, carry on with that."""
+        self.close()
+        aside = _move_aside(self.path)
+        where = f"; moved it to {aside.name}" if aside else ""
+        self._warn(f"cache {self.path} is corrupt ({reason}){where}; rebuilding it")
+        try:
+            self._db = _connect(self.path)
+        except (CacheCorrupt, sqlite3.Error, OSError) as exc:
+            self._warn(f"cache disabled: cannot rebuild {self.path}: {_reason(exc)}")
+            self._db = None
+        return None
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open the file, check it is a healthy cache of this format, create the tables if new."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(len(SQLITE_MAGIC))
+    except FileNotFoundError:
+        header = b""
+    if header and header != SQLITE_MAGIC:
+        raise CacheCorrupt("not an SQLite database")
+    db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+    try:
+        _prepare(db, path)
+    except sqlite3.OperationalError:
+        db.close()
+        raise
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise CacheCorrupt(_reason(exc)) from None
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _prepare(db: sqlite3.Connection, path: Path) -> None:
+    db.execute("PRAGMA busy_timeout = 60000")
+    application = db.execute("PRAGMA application_id").fetchone()[0]
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if application not in (0, APPLICATION_ID) or (application == 0 and tables):
+        # Someone's SQLite database, not a cache: leave it alone.
+        raise sqlite3.OperationalError("it is an SQLite database but not a duediligence cache")
+    _check_size(db, path)
+    result = db.execute("PRAGMA quick_check").fetchone()[0]
+    if result != "ok":
+        raise CacheCorrupt(f"integrity check: {result}")
+    if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version != FORMAT:
+            for table in ("analyses", "contexts", "files"):
+                db.execute(f"DROP TABLE IF EXISTS {table}")
+        for statement in _SCHEMA:
+            db.execute(statement)
+        if version != FORMAT:
+            db.execute(f"PRAGMA user_version = {FORMAT}")
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+
+
+def _check_size(db: sqlite3.Connection, path: Path) -> None:
+    """A truncated file: the header promises more pages than the file (and its WAL) holds."""
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    size = db.execute("PRAGMA page_size").fetchone()[0]
+    try:
+        actual = path.stat().st_size
+    except FileNotFoundError:
+        return
+    wal = Path(f"{path}-wal")
+    if actual < pages * size and not (wal.exists() and wal.stat().st_size > 0):
+        raise CacheCorrupt(f"truncated: {actual} bytes, header says {pages * size}")
+
+
+def _move_aside(path: Path) -> Path | None:
+    """Rename a corrupt cache (and its WAL and shared-memory files) out of the way."""
+    aside = path.with_name(path.name + ".corrupt")
+    try:
+        os.replace(path, aside)
+    except FileNotFoundError:
+        aside = None
+    except OSError:
+        path.unlink(missing_ok=True)
+        aside = None
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return aside
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return str(exc) or type(exc).__name__

@@ -1,0 +1,468 @@
+"""Reading a corpus fast: the analysis cache, both cores, and one pass for many vendors.
+
+``analyse_corpus`` gives, for every document in corpus order, the engine's analysis, exactly as
+``engine.analyse`` would one document after another in one process:
+
+- documents whose analysis is in the cache are not analysed again, and files that have not changed
+  since the last run are not even read, unless their text is needed for evidence quotes;
+- the rest is analysed in worker processes, one per core, when there are enough of them to be worth
+  starting processes for (``POOL_THRESHOLD``); results are collected in corpus order, so the output
+  does not depend on how the work was split;
+- vendors outside the registry are *overlays*: the analysis "with vendor U" differs from the
+  registry-only analysis only in documents where U's name (or something within two letters of it)
+  occurs, so only those documents are analysed again with U. A screen with five unregistered
+  suppliers costs one pass plus a few documents, shares the registry analyses with every ``check``,
+  and each vendor still gets exactly what ``check`` alone would give it.
+
+Memory stays proportional to the number of documents, not their size: a document's text is kept
+only when one of its analyses has claims (the evidence quotes are cut from it).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ahocorasick
+import regex
+from rapidfuzz.distance import Levenshtein
+
+from .analysis import DocumentAnalysis, Engine
+from .cache import SAME, AnalysisCache, FileRecord, FileState, context_key, generation_key
+from .corpus import Document, Skipped, article_files, read_document
+from .errors import CorpusError
+from .mentions import NameIndex, _search_key
+from .registry import Vendor, name_key
+from .textfold import fold
+
+# Below this many documents to analyse, worker processes cost more than they save.
+POOL_THRESHOLD = 48
+# Documents prepared, analysed and written to the cache together (one transaction each).
+CHUNK = 256
+
+Progress = Callable[[Iterable], Iterable]
+
+
+@dataclass
+class Entry:
+    """One document: its analysis with the registry, and with each extra vendor where different."""
+
+    document: Document
+    analysis: DocumentAnalysis
+    overlays: dict[str, DocumentAnalysis] = field(default_factory=dict)
+
+    def for_vendor(self, vendor_id: str | None) -> DocumentAnalysis:
+        """What ``check`` of this vendor sees: its overlay if it has one, else the base analysis."""
+        if vendor_id is None:
+            return self.analysis
+        return self.overlays.get(vendor_id, self.analysis)
+
+
+@dataclass
+class ReadStats:
+    documents: int = 0
+    skipped: int = 0
+    read: int = 0              # files read from disk
+    analysed: int = 0          # documents the engine analysed (registry analysis)
+    overlays: int = 0          # (document, extra vendor) analyses run
+    reused: int = 0            # registry analyses taken from the cache
+    workers: int = 0           # worker processes started (0: all in this process)
+
+
+@dataclass
+class IndexedCorpus:
+    corpus: str
+    entries: list[Entry]
+    skipped: list[Skipped]
+    stats: ReadStats
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:           # not Linux
+        return os.cpu_count() or 1
+
+
+def split_engine(engine: Engine) -> tuple[Engine, list[Vendor]]:
+    """An engine searching one vendor outside the registry becomes the registry engine plus that
+    vendor as an overlay (same results, shared cache); any other engine is used as it is."""
+    registry = len(engine.rule_set.registry.vendors)
+    extra = engine.vendors[registry:]
+    if len(extra) != 1:
+        return engine, []
+    return with_vendors(engine, engine.vendors[:registry]), list(extra)
+
+
+def with_vendors(engine: Engine, vendors: list[Vendor]) -> Engine:
+    """The same compiled rules and lexicon, searching for ``vendors``."""
+    derived = copy.copy(engine)
+    derived.vendors = list(vendors)
+    derived.names = NameIndex(derived.vendors)
+    return derived
+
+
+def analyse_corpus(corpus: Path, engine: Engine, *, extra: Sequence[Vendor] = (),
+                   cache: AnalysisCache | None = None, progress: Progress = lambda items: items,
+                   jobs: int | None = None) -> IndexedCorpus:
+    """Analyse every document of ``corpus`` with ``engine``, and with each of ``extra`` added."""
+    reader = _Reader(corpus, engine, list(extra), cache, jobs or usable_cores())
+    entries: list[Entry] = []
+    skipped: list[Skipped] = []
+    try:
+        for item in progress(reader):
+            if isinstance(item, Skipped):
+                skipped.append(item)
+            else:
+                entries.append(item)
+        reader.finish()
+    finally:
+        reader.close()
+    reader.stats.documents = len(entries)
+    reader.stats.skipped = len(skipped)
+    return IndexedCorpus(str(corpus), entries, skipped, reader.stats)
+
+
+def analyse_for_engine(corpus: Path, engine: Engine, progress: Progress = lambda items: items,
+                       cache: AnalysisCache | None = None, jobs: int | None = None
+                       ) -> tuple[list[tuple[Document, DocumentAnalysis]], list[Skipped]]:
+    """(document, analysis) pairs exactly as ``engine.analyse`` gives them, and skipped files."""
+    base, extra = split_engine(engine)
+    indexed = analyse_corpus(corpus, base, extra=extra, cache=cache, progress=progress, jobs=jobs)
+    vendor_id = extra[0].id if extra else None
+    return [(e.document, e.for_vendor(vendor_id)) for e in indexed.entries], indexed.skipped
+
+
+# -- the reader ----------------------------------------------------------------------------------
+
+@dataclass
+class _Slot:
+    """One file of a chunk on its way through."""
+
+    relative: str
+    path: Path
+    state: FileState | None = None
+    record: FileRecord | None = None          # what the cache knows, when the file is unchanged
+    document: Document | None = None          # read from disk (with text)
+    skipped: Skipped | None = None
+    base: DocumentAnalysis | None = None
+    overlays: dict[int, DocumentAnalysis | str] = field(default_factory=dict)
+    task: int | None = None                   # index into the chunk's tasks
+
+    @property
+    def sha256(self) -> str:
+        return self.document.sha256 if self.document else self.record.sha256  # type: ignore[union-attr]
+
+
+@dataclass
+class _Chunk:
+    slots: list[_Slot]
+    tasks: list[tuple[Document, bool, tuple[int, ...]]]
+    pending: object = None                    # AsyncResult while workers run it
+    results: list | None = None
+
+    def ready(self) -> bool:
+        return self.results is not None or self.pending is None or self.pending.ready()
+
+
+class _Reader:
+    """Iterates over the corpus yielding an Entry or a Skipped per file, in corpus order."""
+
+    def __init__(self, corpus: Path, engine: Engine, extra: list[Vendor],
+                 cache: AnalysisCache | None, jobs: int):
+        self.files = article_files(corpus)
+        if not self.files:
+            raise CorpusError(f"corpus has no .txt or .md articles: {corpus}")
+        self.engine, self.extra, self.cache, self.jobs = engine, extra, cache, jobs
+        self.corpus_key = str(corpus.resolve())
+        generation = generation_key(engine.rule_set.sha256)
+        registry = len(engine.rule_set.registry.vendors)
+        own_extra = engine.vendors[registry:]
+        self.base_context = context_key(generation, own_extra)
+        self.overlay_contexts = [context_key(generation, [*own_extra, v]) for v in extra]
+        self.contexts = {c: generation for c in [self.base_context, *self.overlay_contexts]}
+        self.known = cache.files(self.corpus_key) if cache else {}
+        self.stats = ReadStats()
+        self.work = _Work(engine, extra)
+        self.pool = None
+        self.queued = 0
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def __iter__(self) -> Iterator[Entry | Skipped]:
+        in_flight: deque[_Chunk] = deque()
+        for at in range(0, len(self.files), CHUNK):
+            chunk = self._prepare(self.files[at:at + CHUNK])
+            self._submit(chunk)
+            in_flight.append(chunk)
+            while in_flight and (len(in_flight) > 2 or in_flight[0].ready()):
+                yield from self._finish(in_flight.popleft())
+        while in_flight:
+            yield from self._finish(in_flight.popleft())
+
+    def finish(self) -> None:
+        """After a complete pass: forget files that are gone, prune old generations."""
+        if self.cache is None:
+            return
+        present = {relative for relative, _ in self.files}
+        gone = [p for p in self.known if p not in present]
+        if gone:
+            self.cache.store(self.corpus_key, [], [], {}, forget=gone)
+        self.cache.prune()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+
+    # -- a chunk's life: prepare (read what must be read, look up the cache), analyse, finish --
+
+    def _prepare(self, files: list[tuple[str, Path]]) -> _Chunk:
+        slots = [_Slot(relative, path) for relative, path in files]
+        for slot in slots:
+            try:
+                slot.state = FileState.of(os.stat(slot.path))
+            except OSError:
+                slot.state = None
+            record = self.known.get(slot.relative)
+            if record is not None and record.state == slot.state:
+                slot.record = record
+            else:
+                self._read(slot)
+        self._look_up([s for s in slots if s.skipped is None])
+        # Files whose text is needed (to analyse, or to quote) but that were not read yet.
+        again = []
+        for slot in slots:
+            if slot.skipped is None and slot.document is None and self._needs_text(slot):
+                self._read(slot)
+                if slot.skipped is None and slot.document.sha256 != slot.record.sha256:
+                    slot.record, slot.base, slot.overlays = None, None, {}
+                    again.append(slot)          # changed although its stat did not
+        self._look_up(again)
+        tasks = []
+        for slot in slots:
+            if slot.skipped is not None:
+                continue
+            todo = tuple(i for i in range(len(self.extra)) if i not in slot.overlays)
+            if slot.base is None or todo:
+                assert slot.document is not None
+                slot.task = len(tasks)
+                tasks.append((slot.document, slot.base is None, todo))
+        return _Chunk(slots, tasks)
+
+    def _read(self, slot: _Slot) -> None:
+        self.stats.read += 1
+        item = read_document(slot.path, slot.relative)
+        if isinstance(item, Skipped):
+            slot.skipped = item
+        else:
+            slot.document = item
+
+    def _look_up(self, slots: list[_Slot]) -> None:
+        if self.cache is None or not slots:
+            return
+        pairs = [(s.sha256, s.relative) for s in slots]
+        found = self.cache.analyses(self.base_context, pairs)
+        for slot in slots:
+            base = found.get(slot.sha256)
+            if isinstance(base, DocumentAnalysis):
+                slot.base = dataclasses.replace(base, path=slot.relative)
+                self.stats.reused += 1
+        for index, context in enumerate(self.overlay_contexts):
+            found = self.cache.analyses(context, pairs)
+            for slot in slots:
+                overlay = found.get(slot.sha256)
+                if overlay is not None:
+                    slot.overlays[index] = (overlay if overlay == SAME
+                                            else dataclasses.replace(overlay, path=slot.relative))
+
+    def _needs_text(self, slot: _Slot) -> bool:
+        if slot.base is None or len(slot.overlays) < len(self.extra):
+            return True
+        return bool(slot.base.claims) or any(
+            isinstance(a, DocumentAnalysis) and a.claims for a in slot.overlays.values())
+
+    def _submit(self, chunk: _Chunk) -> None:
+        if not chunk.tasks:
+            chunk.results = []
+            return
+        self.queued += len(chunk.tasks)
+        if self.pool is None and self.jobs > 1 and self.queued >= POOL_THRESHOLD:
+            self._start_pool()
+        if self.pool is None:
+            chunk.results = [self.work.run(*task) for task in chunk.tasks]
+        else:
+            size = max(1, len(chunk.tasks) // (self.jobs * 4))
+            chunk.pending = self.pool.starmap_async(_run_task, chunk.tasks, chunksize=size)
+
+    def _start_pool(self) -> None:
+        methods = multiprocessing.get_all_start_methods()
+        # fork: workers inherit the compiled engine for free; elsewhere it is pickled once each.
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self.pool = context.Pool(self.jobs, initializer=_init_worker, initargs=(self.work,))
+        self.stats.workers = self.jobs
+
+    def _finish(self, chunk: _Chunk) -> Iterator[Entry | Skipped]:
+        results = chunk.results if chunk.results is not None else chunk.pending.get()  # type: ignore[union-attr]
+        rows: list[tuple[str, str, DocumentAnalysis | str]] = []
+        files: list[tuple[str, FileRecord]] = []
+        out: list[Entry | Skipped] = []
+        for slot in chunk.slots:
+            if slot.skipped is not None:
+                out.append(slot.skipped)
+                continue
+            sha = slot.sha256
+            if slot.task is not None:
+                base, overlays = results[slot.task]
+                if base is not None:
+                    slot.base = base
+                    self.stats.analysed += 1
+                    rows.append((self.base_context, sha, base))
+                for index, overlay in overlays.items():
+                    if overlay != SAME:
+                        self.stats.overlays += 1
+                        if overlay == slot.base:
+                            overlay = SAME
+                    slot.overlays[index] = overlay
+                    rows.append((self.overlay_contexts[index], sha, overlay))
+            document = slot.document
+            if document is not None and slot.record is None and slot.state is not None:
+                files.append((slot.relative, FileRecord(slot.state, document.sha256,
+                                                        document.body_start, document.meta)))
+            overlays = {self.extra[i].id: a for i, a in slot.overlays.items()
+                        if isinstance(a, DocumentAnalysis)}
+            assert slot.base is not None
+            if not (slot.base.claims or any(a.claims for a in overlays.values())):
+                document = self._without_text(slot)
+            out.append(Entry(document, slot.base, overlays))  # type: ignore[arg-type]
+        if self.cache is not None and (rows or files):
+            self.cache.store(self.corpus_key, files, rows, self.contexts)
+        return iter(out)
+
+    def _without_text(self, slot: _Slot) -> Document:
+        if slot.document is not None:
+            return dataclasses.replace(slot.document, text="")
+        record = slot.record
+        assert record is not None
+        return Document(slot.relative, "", record.sha256, record.body_start, dict(record.meta))
+
+
+# -- the work, in this process or a worker ---------------------------------------------------------
+
+class _Work:
+    """Analyse one document with the engine, and with each extra vendor where that differs."""
+
+    def __init__(self, engine: Engine, extra: list[Vendor]):
+        self.engine = engine
+        self.extra = extra
+        self.filter = _OverlayFilter(extra)
+        self._engines: dict[int, Engine] = {}
+
+    def run(self, document: Document, base: bool, overlays: tuple[int, ...]
+            ) -> tuple[DocumentAnalysis | None, dict[int, DocumentAnalysis | str]]:
+        analysis = self.engine.analyse(document) if base else None
+        out: dict[int, DocumentAnalysis | str] = dict.fromkeys(overlays, SAME)
+        maybe = [i for i in overlays if i in self.filter.candidates(document.text)] if overlays else []
+        if maybe:
+            # The engine's analysis depends on the vendors searched only through the names it
+            # finds: where the names found with U are those found without, so is the analysis.
+            text, folded = document.text, fold(document.text)
+            names = self.engine.names.find(text, folded)
+            for index in maybe:
+                engine = self._engine(index)
+                if engine.names.find(text, folded) != names:
+                    out[index] = engine.analyse(document)
+        return analysis, out
+
+    def _engine(self, index: int) -> Engine:
+        if index not in self._engines:
+            self._engines[index] = with_vendors(self.engine,
+                                                [*self.engine.vendors, self.extra[index]])
+        return self._engines[index]
+
+    def __getstate__(self) -> dict:
+        return {"engine": self.engine, "extra": self.extra}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["engine"], state["extra"])  # type: ignore[misc]
+
+
+_WORKER: _Work | None = None
+
+
+def _init_worker(work: _Work) -> None:
+    global _WORKER
+    _WORKER = work
+
+
+def _run_task(document: Document, base: bool, overlays: tuple[int, ...]):
+    assert _WORKER is not None
+    return _WORKER.run(document, base, overlays)
+
+
+class _OverlayFilter:
+    """Which extra vendors could possibly be found in a text: a cheap first sieve.
+
+    It passes a vendor when one of its names occurs in the folded text (what the name finder's
+    automaton looks for), or when any word of the text is within a few edits of a word of one of
+    its names (what any misspelling matcher could take for it). It is deliberately looser than
+    the name finder, so that tuning the finder's fuzzy matching cannot make it miss anything; the
+    exact test (the names found with and without the vendor) is made on what passes.
+    """
+
+    _MEMO_LIMIT = 500_000
+
+    def __init__(self, extra: list[Vendor]):
+        self._automaton = ahocorasick.Automaton()
+        keys: dict[str, set[int]] = {}
+        self._tokens: list[tuple[str, int, int]] = []
+        for index, vendor in enumerate(extra):
+            for name in vendor.names:
+                key = _search_key(name.text)
+                if key:
+                    keys.setdefault(key, set()).add(index)
+                compact = name_key(name.text)
+                for token in {*compact.split(), compact.replace(" ", "")} - {""}:
+                    self._tokens.append((token, index, _reach(token)))
+        for key, indexes in keys.items():
+            self._automaton.add_word(key, frozenset(indexes))
+        if keys:
+            self._automaton.make_automaton()
+        self._memo: dict[str, frozenset[int]] = {}
+
+    def candidates(self, text: str) -> set[int]:
+        found: set[int] = set()
+        if len(self._automaton):
+            for _, indexes in self._automaton.iter(fold(text)):
+                found |= indexes
+        if self._tokens:
+            if len(self._memo) > self._MEMO_LIMIT:
+                self._memo.clear()
+            for word in set(_WORD.findall(text)):
+                near = self._memo.get(word)
+                if near is None:
+                    near = self._memo[word] = self._near(name_key(word).replace(" ", ""))
+                found |= near
+        return found
+
+    def _near(self, key: str) -> frozenset[int]:
+        return frozenset(index for token, index, reach in self._tokens
+                         if abs(len(token) - len(key)) <= reach
+                         and Levenshtein.distance(key, token, score_cutoff=reach) <= reach)
+
+
+_WORD = regex.compile(r"[\p{L}\p{N}]{3,}")
+
+
+def _reach(token: str) -> int:
+    """Edits within which a word might be taken for ``token``: more than any matcher allows
+    (two edits, a swapped pair counting as one, is two to four plain edits)."""
+    return 2 if len(token) < 6 else 4
