@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .cache import open_cache
 from .changes import load_previous, with_changes
 from .check import check, resolve_vendor
 from .errors import DueDiligenceError
@@ -102,11 +103,17 @@ def main() -> None:
 @click.option("--since", "since_path", type=click.Path(path_type=Path, dir_okay=False),
               metavar="PREVIOUS.json", help="A previous JSON report of the vendor: list new "
                                             "findings, findings gone and the rating change.")
+@click.option("--cache", "cache_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="The analysis cache (SQLite) to use. Default: .duediligence-cache.sqlite in the "
+                   "corpus directory (none for the bundled seeds).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the analysis cache.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def check_command(vendor: str, corpus: Path | None, rules: tuple[Path, ...], json_path: Path | None,
                   pdf_path: Path | None, fail_on: str | None, as_of: str | None, marking: str,
-                  review_path: Path | None, since_path: Path | None, quiet: bool) -> None:
+                  review_path: Path | None, since_path: Path | None, cache_path: Path | None,
+                  no_cache: bool, quiet: bool) -> None:
     """Check VENDOR against the rules and the corpus; print the rating and the evidence."""
+    cache = None
     try:
         rule_set = load_rules(rules)
         gate = fail_on or rule_set.bands_low_to_high()[-1].name
@@ -116,7 +123,10 @@ def check_command(vendor: str, corpus: Path | None, rules: tuple[Path, ...], jso
                                      param_hint="--fail-on")
         previous = load_previous(since_path) if since_path is not None else None
         review = find_review(resolve_vendor(vendor, rule_set).id, review_path, json_path)
-        report = check(vendor, corpus or bundled("seeds"), rule_set, as_of, review)
+        cache = open_cache(corpus or bundled("seeds"), cache_path, no_cache,
+                           lambda message: click.echo(f"duediligence: warning: {message}", err=True),
+                           default_here=corpus is not None)
+        report = check(vendor, corpus or bundled("seeds"), rule_set, as_of, review, cache)
         if previous is not None:
             report = with_changes(report, previous, str(since_path))
         payload = report_json(report)
@@ -132,6 +142,9 @@ def check_command(vendor: str, corpus: Path | None, rules: tuple[Path, ...], jso
             write_atomic(path, data)
     except DueDiligenceError as exc:
         fail(str(exc))
+    finally:
+        if cache is not None:
+            cache.close()
     if not quiet:
         click.echo(render_summary(report, [p for p, _ in outputs]))
     sys.exit(EXIT_GATE if gate_tripped(report.rating, gate, rule_set) else EXIT_OK)
@@ -155,3 +168,7 @@ from .rules_cli import explain_command, rules  # noqa: E402 - rule-author tools:
 
 main.add_command(rules)
 main.add_command(explain_command)
+
+from .screen_cli import screen_command  # noqa: E402 - registered last: it imports from this module
+
+main.add_command(screen_command)

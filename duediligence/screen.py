@@ -1,0 +1,309 @@
+"""Screening a supplier list: every vendor on it checked against the corpus in one pass.
+
+The corpus is read and analysed once for all vendors (the analysis does not depend on the vendor;
+see ``parallel.py``), then each vendor's report is built from it exactly as ``check`` builds it, so
+a vendor's JSON report from a screen is byte-for-byte the report ``check VENDOR --json
+OUT/<vendor id>.json`` writes (a review file ``OUT/<vendor id>.review.yaml`` is applied by both).
+
+The list is a CSV file with a ``name`` column (optionally ``id``, the buyer's own supplier
+reference, and ``notes``), or a text file with one name per line (blank lines and lines starting
+with ``#`` ignored). Names that cannot be searched for and second mentions of a vendor already
+listed are reported and left out; names not in the registry are reported and searched for as typed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from . import __version__
+from .cache import AnalysisCache
+from .check import CorpusRun, build_report, resolve_vendor
+from .corpus import corpus_digest
+from .errors import DueDiligenceError, Location, VendorError
+from .outputs import write_atomic
+from .parallel import IndexedCorpus, analyse_corpus
+from .registry import Vendor
+from .report import CATEGORIES, Report, report_json
+from .review import find_review
+from .ruleset import RuleSet
+
+ProblemKind = Literal["duplicate", "unparseable", "not_in_registry"]
+Progress = Callable[..., Iterable]
+
+
+@dataclass(frozen=True)
+class Supplier:
+    """One line of the supplier list."""
+
+    line: int
+    name: str
+    supplier_id: str | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class ListProblem:
+    """Something about a line of the list that the user should see; never fatal."""
+
+    line: int
+    name: str
+    kind: ProblemKind
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+@dataclass
+class SupplierList:
+    source: str
+    suppliers: list[tuple[Supplier, Vendor]] = field(default_factory=list)
+    problems: list[ListProblem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ScreenRow:
+    """One vendor's outcome: what the summary shows."""
+
+    supplier: Supplier
+    vendor: Vendor
+    rating: str
+    score: float
+    findings: dict[str, int]
+    documents_mentioning: int
+    report: str
+    memo: str | None
+
+
+@dataclass
+class ScreenResult:
+    rows: list[ScreenRow]
+    indexed: IndexedCorpus
+    written: list[Path]
+
+
+def read_suppliers(path: Path, rule_set: RuleSet) -> SupplierList:
+    """Parse the list and resolve every name to a vendor; problems are collected, not raised."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DueDiligenceError(f"cannot read the supplier list: {exc.strerror or exc}",
+                                Location(str(path))) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DueDiligenceError(f"the supplier list is not UTF-8 (invalid byte at offset "
+                                f"{exc.start})", Location(str(path))) from None
+    suppliers = _parse(text, path)
+    listed = SupplierList(str(path))
+    first: dict[str, Supplier] = {}
+    for supplier in suppliers:
+        try:
+            vendor = resolve_vendor(supplier.name, rule_set)
+        except VendorError:
+            listed.problems.append(ListProblem(supplier.line, supplier.name, "unparseable",
+                                               f"{supplier.name!r} has no letters or digits to "
+                                               "search for; left out"))
+            continue
+        earlier = first.get(vendor.id)
+        if earlier is not None:
+            listed.problems.append(ListProblem(
+                supplier.line, supplier.name, "duplicate",
+                f"{supplier.name!r} is the same vendor as line {earlier.line} ({earlier.name!r}); "
+                "screened once"))
+            continue
+        first[vendor.id] = supplier
+        if not vendor.registry_entry:
+            listed.problems.append(ListProblem(
+                supplier.line, supplier.name, "not_in_registry",
+                f"{supplier.name!r} is not in the registry; searched for the name as typed "
+                f"({', '.join(sorted({n.text for n in vendor.names}))})"))
+        listed.suppliers.append((supplier, vendor))
+    if not listed.suppliers:
+        raise DueDiligenceError("the supplier list names no vendor that can be searched for",
+                                Location(str(path)))
+    return listed
+
+
+def _parse(text: str, path: Path) -> list[Supplier]:
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip()), "")
+    header = [h.strip().lower() for h in next(csv.reader([first]), [])] if first else []
+    if "name" in header:
+        return _parse_csv(text, path)
+    if path.suffix.lower() == ".csv":
+        raise DueDiligenceError("the CSV supplier list has no 'name' column (the first line must "
+                                "name the columns: name, and optionally id and notes)",
+                                Location(str(path), 1))
+    return [Supplier(number, line.strip()) for number, line in enumerate(lines, 1)
+            if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _parse_csv(text: str, path: Path) -> list[Supplier]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    suppliers = []
+    columns: dict[str, int] | None = None
+    try:
+        for row in reader:
+            number = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if columns is None:
+                columns = {h.strip().lower(): i for i, h in reversed(list(enumerate(row)))}
+                continue
+
+            def cell(name: str) -> str | None:
+                index = columns.get(name)            # type: ignore[union-attr]
+                value = row[index].strip() if index is not None and index < len(row) else ""
+                return value or None
+
+            suppliers.append(Supplier(number, cell("name") or "", cell("id"), cell("notes")))
+    except csv.Error as exc:
+        raise DueDiligenceError(f"the CSV supplier list cannot be read: {exc}",
+                                Location(str(path), reader.line_num)) from None
+    return suppliers
+
+
+def screen(listed: SupplierList, corpus: Path, rule_set: RuleSet, out: Path, *,
+           as_of: str | None = None, cache: AnalysisCache | None = None, pdf: bool = False,
+           marking: str | None = None, progress: Progress | None = None,
+           jobs: int | None = None) -> ScreenResult:
+    """Analyse the corpus once, then write each vendor's report (and memo) into ``out``."""
+    from .check import engine_for
+
+    bar = progress or (lambda items, **_: items)
+    vendors = [v for _, v in listed.suppliers]
+    extra = [v for v in vendors if not v.registry_entry]
+    indexed = analyse_corpus(corpus, engine_for(rule_set, []), extra=extra, cache=cache,
+                             progress=lambda items: bar(items, desc="Reading", unit="doc"),
+                             jobs=jobs)
+    shared = [(e.document, e.analysis) for e in indexed.entries]
+    rows: list[ScreenRow] = []
+    written: list[Path] = []
+    for supplier, vendor in bar(listed.suppliers, desc="Reports", unit="vendor"):
+        analysed = shared if vendor.registry_entry else [
+            (e.document, e.for_vendor(vendor.id)) for e in indexed.entries]
+        run = CorpusRun(str(corpus), analysed, indexed.skipped)
+        json_path = out / f"{vendor.id}.json"
+        report = build_report(vendor, run, rule_set, as_of, find_review(vendor.id, None, json_path))
+        payload = report_json(report)
+        memo_path = None
+        if pdf:
+            memo_path = out / f"{vendor.id}.pdf"
+            write_atomic(memo_path, _memo(report, payload, as_of, marking))
+            written.append(memo_path)
+        write_atomic(json_path, payload)
+        written.append(json_path)
+        rows.append(_row(supplier, vendor, report, json_path, memo_path))
+    return ScreenResult(rows, indexed, written)
+
+
+def _memo(report: Report, payload: bytes, as_of: str | None, marking: str | None) -> bytes:
+    import datetime as dt
+
+    from .memo import render_memo          # WeasyPrint is slow to import; only when asked
+    date = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    return render_memo(report, payload, assessment_date=date, marking=marking or None)
+
+
+def _row(supplier: Supplier, vendor: Vendor, report: Report, json_path: Path,
+         memo_path: Path | None) -> ScreenRow:
+    counts = {c.category: c.findings for c in report.score_breakdown.categories}
+    return ScreenRow(supplier, vendor, report.rating, report.score,
+                     {c: counts.get(c, 0) for c in CATEGORIES},
+                     report.search.documents_mentioning, json_path.name,
+                     memo_path.name if memo_path else None)
+
+
+def sorted_rows(rows: list[ScreenRow], rule_set: RuleSet) -> list[ScreenRow]:
+    """Most severe rating first, then highest score, then name."""
+    order = {b.name: i for i, b in enumerate(rule_set.bands_low_to_high())}
+    return sorted(rows, key=lambda r: (-order[r.rating], -r.score, r.vendor.name.lower(),
+                                       r.vendor.id))
+
+
+def summary_json(result: ScreenResult, listed: SupplierList, corpus: Path, rule_set: RuleSet,
+                 as_of: str | None, fail_on: str, tripped: list[str]) -> bytes:
+    indexed = result.indexed
+    data = {
+        "tool": {"name": "duediligence", "version": __version__},
+        "as_of": as_of,
+        "suppliers": listed.source,
+        "corpus": str(corpus),
+        "corpus_sha256": corpus_digest([(e.document.path, e.document.sha256)
+                                        for e in indexed.entries]),
+        "documents_searched": len(indexed.entries),
+        "documents_skipped": len(indexed.skipped),
+        "rule_set": {"version": rule_set.meta.version, "sha256": rule_set.sha256},
+        "fail_on": fail_on,
+        "gate_tripped": tripped,
+        "vendors": [_row_json(r) for r in sorted_rows(result.rows, rule_set)],
+        "list_problems": [{"line": p.line, "name": p.name, "problem": p.kind,
+                           "message": p.message} for p in listed.problems],
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _row_json(row: ScreenRow) -> dict:
+    return {
+        "vendor": row.vendor.name,
+        "vendor_id": row.vendor.id,
+        "listed_as": row.supplier.name,
+        "line": row.supplier.line,
+        "supplier_id": row.supplier.supplier_id,
+        "notes": row.supplier.notes,
+        "registry_entry": row.vendor.registry_entry,
+        "rating": row.rating,
+        "score": row.score,
+        "findings": row.findings,
+        "documents_mentioning": row.documents_mentioning,
+        "report": row.report,
+        "memo": row.memo,
+    }
+
+
+SUMMARY_COLUMNS = (["vendor", "vendor_id", "listed_as", "line", "supplier_id", "notes",
+                    "registry_entry", "rating", "score"]
+                   + [f"findings_{c}" for c in CATEGORIES]
+                   + ["documents_mentioning", "report", "memo"])
+
+
+def summary_csv(result: ScreenResult, rule_set: RuleSet) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(SUMMARY_COLUMNS)
+    for row in sorted_rows(result.rows, rule_set):
+        writer.writerow([row.vendor.name, row.vendor.id, row.supplier.name, row.supplier.line,
+                         row.supplier.supplier_id or "", row.supplier.notes or "",
+                         "yes" if row.vendor.registry_entry else "no", row.rating,
+                         f"{row.score:g}", *(row.findings[c] for c in CATEGORIES),
+                         row.documents_mentioning, row.report, row.memo or ""])
+    return buffer.getvalue().encode("utf-8")
+
+
+def render_table(result: ScreenResult, listed: SupplierList, rule_set: RuleSet) -> str:
+    """The stdout table: one line per vendor, most severe first, then the list's problems."""
+    rows = sorted_rows(result.rows, rule_set)
+    concern_categories = [c for c in CATEGORIES if c != "vendor_response"]
+    table = [("RATING", "SCORE", "VENDOR", "CONCERNS", "DOCS", "NOTE")]
+    for row in rows:
+        concerns = sum(row.findings[c] for c in concern_categories)
+        note = "not in registry" if not row.vendor.registry_entry else ""
+        table.append((row.rating.upper(), f"{row.score:g}", row.vendor.name, str(concerns),
+                      str(row.documents_mentioning), note))
+    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
+    lines = ["  ".join(cell.ljust(w) if i in (0, 2, 5) else cell.rjust(w)
+                       for i, (cell, w) in enumerate(zip(r, widths))).rstrip() for r in table]
+    indexed = result.indexed
+    lines += ["", f"Screened {len(rows)} vendor(s) against {len(indexed.entries)} document(s)"
+                  + (f" ({len(indexed.skipped)} file(s) skipped)" if indexed.skipped else "") + "."]
+    if listed.problems:
+        lines.append(f"Supplier list ({listed.source}):")
+        lines += [f"  {problem}" for problem in listed.problems]
+    return "\n".join(lines)
