@@ -72,7 +72,9 @@ def test_every_shipped_file_validates_against_the_schema_it_names(path):
     assert target == (schemagen.SCHEMA_DIR / f"{kind}.schema.json").resolve()
     errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
               for e in validator(kind).iter_errors(data)]
-    assert errors == []
+    stale = " (the schemas are out of date: run python -m duediligence.schemagen)" if (
+        schemagen.stale()) else ""
+    assert errors == [], f"{path} does not match its schema{stale}"
 
 
 @pytest.mark.parametrize("name", REJECTED)
