@@ -47,9 +47,9 @@ KINDS: dict[str, type[BaseModel]] = {
 }
 _MACRO_REF = regex.compile(r"\{([A-Za-z][A-Za-z0-9_]*)\}")
 _UNION_TAG = regex.compile(r"^(?:[A-Z]\w*|str|int|float|bool|none|list\[.*\]|dict\[.*\])$")
-_FRIENDLY_TYPE = {"str": "text", "int": "a whole number", "float": "a number", "bool": "true or false",
-                  "list": "a list", "dict": "a mapping", "NoneType": "empty", "PatternSpec":
-                  "a mapping with 'regex:'"}
+_FRIENDLY_TYPE = {"str": "text", "int": "a whole number", "float": "a number",
+                  "bool": "true or false", "list": "a list", "dict": "a mapping",
+                  "NoneType": "empty", "PatternSpec": "a mapping with 'regex:'"}
 
 
 @dataclass
@@ -94,7 +94,8 @@ def validate(directories: list[Path], check_examples: bool = True) -> Validation
             shown = display_path(base) if base.is_absolute() else str(base)
             paths = [(p, str(Path(shown) / p.relative_to(base))) for p in rule_files(base)]
         else:
-            result.problems.append(DueDiligenceError("rules path does not exist", Location(str(base))))
+            result.problems.append(DueDiligenceError("rules path does not exist",
+                                                     Location(str(base))))
             continue
         for path, shown in paths:
             if path.resolve() in seen:
@@ -222,7 +223,8 @@ class _Checker:
                 else:
                     self.raw_vendors.append((source, index, item))
                     if index not in bad_items:
-                        self.vendor_entries.append((VendorEntry.model_validate(item), source, index))
+                        entry = VendorEntry.model_validate(item)
+                        self.vendor_entries.append((entry, source, index))
         elif isinstance(parsed, LexiconFile):
             self.lexicon, self.lexicon_source = parsed.lexicon, source
         elif isinstance(parsed, RuleSetFile):
@@ -469,7 +471,8 @@ def _message(error: dict, loc: tuple, model: type[BaseModel], data: Any) -> str:
     if kind == "too_short":
         least = error.get("ctx", {}).get("min_length", 1)
         if isinstance(value, list):
-            return f"'{name}' needs at least {least} item{'s' if least != 1 else ''}; it has {len(value)}"
+            plural = "s" if least != 1 else ""
+            return f"'{name}' needs at least {least} item{plural}; it has {len(value)}"
         return f"'{name}' must be at least {least} characters long; got {value!r}"
     return f"'{name}': {error['msg']}; got {value!r}"
 

@@ -61,7 +61,8 @@ def test_the_generator_checks_from_the_command_line():
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-@pytest.mark.parametrize("path", shipped_yaml(), ids=lambda p: p.relative_to(bundled("rules")).as_posix())
+@pytest.mark.parametrize("path", shipped_yaml(),
+                         ids=lambda p: p.relative_to(bundled("rules")).as_posix())
 def test_every_shipped_file_validates_against_the_schema_it_names(path):
     first = path.read_text(encoding="utf-8").splitlines()[0]
     named = SCHEMA_LINE.match(first)

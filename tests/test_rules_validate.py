@@ -38,7 +38,8 @@ def base(tmp_path_factory) -> Path:
 def run(base, monkeypatch):
     """``duediligence rules validate ARGS`` from the repository root, on the isolated base."""
     monkeypatch.chdir(REPO)
-    monkeypatch.setattr(rules_cli, "bundled", lambda name: base if name == "rules" else bundled(name))
+    monkeypatch.setattr(rules_cli, "bundled",
+                        lambda name: base if name == "rules" else bundled(name))
 
     def invoke(*args: str):
         result = CliRunner().invoke(main, ["rules", "validate", *args])
@@ -167,7 +168,8 @@ def test_yaml_syntax_error_is_located(run, tmp_path):
     pack = tmp_path / "pack"
     pack.mkdir()
     (pack / "rules.yaml").write_text(
-        'rules:\n  - id: fixture.escape\n    patterns: ["(?:\\w+ ){0,3}banned"]\n', encoding="utf-8")
+        'rules:\n  - id: fixture.escape\n    patterns: ["(?:\\w+ ){0,3}banned"]\n',
+        encoding="utf-8")
     result = run(str(pack))
     assert result.exit_code == 1
     assert problems(result.output) == [
