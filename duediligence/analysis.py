@@ -97,7 +97,8 @@ class Engine:
         names = [m for m in self.names.find(text, folded) if m.start >= body]
         if not names:
             return folded, [], [], []
-        bodies = [b for b in self.companies.bodies(folded) if b.start >= body]
+        bodies = [b for b in self.companies.bodies(folded) if b.start >= body
+                  and not any(m.start <= b.start < m.end for m in names)]  # "China" in "China Mobile"
         companies = names + [m for m in self.companies.unknown_companies(text, names, bodies)
                              if m.start >= body]
         companies.sort(key=lambda m: m.start)

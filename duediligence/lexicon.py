@@ -41,6 +41,7 @@ class Lexicon:
     singular_reference: regex.Pattern
     plural_reference: regex.Pattern
     pronoun: regex.Pattern
+    plural_pronoun: regex.Pattern
     blocked_modifiers: frozenset[str]
     places: dict[str, str]                  # description word -> ISO country code
 
@@ -95,6 +96,7 @@ def compile_lexicon(body: LexiconBody) -> Lexicon:
             rf"\b(?:(?:all\s+)?(?:the|these|those)(?:\s+{_NUMBERS})?|both|all\s+{_NUMBERS})\s+"
             rf"{modifiers}({_words(refs.company_plural_nouns)})\b", FLAGS),
         pronoun=regex.compile(r"\b(?:it|its|itself)\b", FLAGS),
+        plural_pronoun=regex.compile(r"\b(?:they|their|them|themselves)\b", FLAGS),
         blocked_modifiers=frozenset(m.lower() for m in refs.blocked_modifiers),
         places={word.lower(): country for country, words in refs.nationalities.items()
                 for word in words},

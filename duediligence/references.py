@@ -12,8 +12,9 @@ company in its clause, so it stops the claim from sliding onto a vendor merely n
 - "the company", "the Hangzhou-based firm": the first company named before it in the sentence;
   otherwise the first company of the latest sentence that named one. A blocked modifier ("the
   rival firm", "another company") makes it a different, unknown company.
-- "the two companies", "both firms": the companies named together in the same or the previous
-  sentence, as many as the reference says.
+- "the two companies", "both firms": of the companies named together in the last few sentences,
+  the list whose members the article has named most (ties: the latest), never a list longer than
+  the reference says. "they"/"their" only for a list named earlier in the same sentence.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .sentences import Sentence
 
 # How far back (in sentences) a reference may look for what it refers to.
 LOOKBACK_SENTENCES = 8
+LIST_LOOKBACK = 6
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,12 @@ def resolve_references(text: str, folded: str, sentences: list[Sentence],
     """
     resolved: list[Mention] = []
     history: list[list[_Entity]] = []
+    named: dict[str, int] = {}            # how often each company has been named so far
     for sentence in sentences:
+        for mention in companies:
+            if sentence.start <= mention.start < sentence.end:
+                for vendor_id in mention.vendor_ids:
+                    named[vendor_id] = named.get(vendor_id, 0) + 1
         entities = [_Entity(m.start, m.vendor_ids, m.surface, lexicon.is_contrasted(folded, m.start))
                     for m in companies if sentence.start <= m.start < sentence.end]
         entities += [_Entity(b.start, None, folded[b.start:b.end], False)
@@ -60,7 +67,7 @@ def resolve_references(text: str, folded: str, sentences: list[Sentence],
                 mention = Mention(start, end, frozenset({"~other"}), "reference", surface,
                                   f"'{surface}' names a different company")
             else:
-                mention = _resolve(text, start, end, kind, entities, history, fits)
+                mention = _resolve(text, start, end, kind, entities, history, fits, named)
             if mention is not None:
                 resolved.append(mention)
                 entities.append(_Entity(start, mention.vendor_ids, surface, False))
@@ -78,7 +85,7 @@ def _references(folded: str, sentence: Sentence, companies: list[Mention],
     found = []
     for match in lexicon.singular_reference.finditer(folded, sentence.start, sentence.end):
         modifiers = set(match.group(1).split())
-        if any(m.start < match.end() and match.start() < m.end for m in companies):
+        if any(m.start < match.end() + 2 and match.start() < m.end for m in companies):
             continue            # "the Chinese firm Hikvision": the name itself is the mention
         found.append((match.start(), match.end(), "singular",
                       bool(modifiers & lexicon.blocked_modifiers), lexicon.country_of(match.group(1))))
@@ -88,6 +95,8 @@ def _references(folded: str, sentence: Sentence, companies: list[Mention],
         if match.group() == "it" and lexicon.dummy_it.match(folded, match.start(), sentence.end):
             continue
         found.append((match.start(), match.end(), "pronoun", False, None))
+    for match in lexicon.plural_pronoun.finditer(folded, sentence.start, sentence.end):
+        found.append((match.start(), match.end(), "plural_pronoun", False, None))
     return sorted(found)
 
 
@@ -102,10 +111,14 @@ def _fits(country: str | None, countries: dict[str, str]):
 
 
 def _resolve(text: str, start: int, end: int, kind: str, entities: list[_Entity],
-             history: list[list[_Entity]], fits) -> Mention | None:
+             history: list[list[_Entity]], fits, named: dict[str, int]) -> Mention | None:
     surface = text[start:end]
     if kind == "plural":
-        ids, antecedent = _latest_list(entities, history, start, _count(surface.lower()))
+        ids, antecedent = _salient_list(entities, history, start, _count(surface.lower()), named)
+    elif kind == "plural_pronoun":
+        ids, antecedent = _salient_list(entities, [], start, None, named)
+        if antecedent is None:
+            return None         # "they" with no list in the sentence: people, cameras ...
     else:
         ids, antecedent = _antecedent(entities, history, start, kind == "singular", fits)
     if antecedent is None:
@@ -153,17 +166,23 @@ def _antecedent(entities: list[_Entity], history: list[list[_Entity]], position:
     return None, None
 
 
-def _latest_list(entities: list[_Entity], history: list[list[_Entity]], position: int,
-                 wanted: int | None) -> tuple[frozenset[str] | None, _Entity | None]:
-    """The companies named together in this sentence or the previous one, for "the two firms".
+def _salient_list(entities: list[_Entity], history: list[list[_Entity]], position: int,
+                  wanted: int | None,
+                  named: dict[str, int]) -> tuple[frozenset[str] | None, _Entity | None]:
+    """The list of companies a plural reference most likely means (see the module docstring).
 
     A list may name fewer than the reference counts ("eight firms, including X and Y"), never
-    more. Further back, or when the number does not fit, the reference stays
-    unresolved: guessing wrong here would spread a claim over the wrong companies.
+    more; when none fits, the reference stays unresolved: guessing wrong here would spread a
+    claim over the wrong companies.
     """
-    for group in ([e for e in entities if e.start < position], *(history[-1:] or [[]])):
-        named = [e for e in group if e.ids is not None and not e.contrasted]
-        ids = frozenset().union(*(e.ids for e in named)) if named else frozenset()
-        if len(ids) >= 2 and (wanted is None or len(ids) <= wanted):
-            return ids, named[0]
-    return None, None
+    best: tuple[int, int, frozenset[str], _Entity] | None = None
+    sentences = [[e for e in entities if e.start < position], *reversed(history[-LIST_LOOKBACK:])]
+    for recency, group in enumerate(sentences):
+        members = [e for e in group if e.ids is not None and not e.contrasted]
+        ids = frozenset().union(*(e.ids for e in members)) if members else frozenset()
+        if len(ids) < 2 or (wanted is not None and len(ids) > wanted):
+            continue
+        salience = sum(named.get(i, 0) for i in ids)
+        if best is None or salience > best[0]:
+            best = (salience, recency, ids, members[0])
+    return (best[2], best[3]) if best else (None, None)
