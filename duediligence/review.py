@@ -113,6 +113,16 @@ def default_review_path(vendor_id: str, json_path: Path | None) -> Path:
     return directory / f"{vendor_id}{REVIEW_SUFFIX}"
 
 
+def find_review(vendor_id: str, explicit: Path | None, json_path: Path | None) -> Review | None:
+    """The review file a check reads: ``explicit`` (which must exist), else the default if any."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise DueDiligenceError("review file does not exist", Location(str(explicit)))
+        return load_review(explicit, vendor_id)
+    default = default_review_path(vendor_id, json_path)
+    return load_review(default, vendor_id) if default.is_file() else None
+
+
 def rule_fingerprint(rule: Rule) -> str:
     material = rule.model_dump(mode="json", include=set(FINGERPRINTED))
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()[:12]
@@ -382,12 +392,3 @@ def _shorten(text: str) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= QUOTE_CHARS else flat[:QUOTE_CHARS - 3].rstrip() + "..."
 
-
-def find_review(vendor_id: str, explicit: Path | None, json_path: Path | None) -> Review | None:
-    """The review file a check reads: ``explicit`` (which must exist), else the default if any."""
-    if explicit is not None:
-        if not explicit.is_file():
-            raise DueDiligenceError("review file does not exist", Location(str(explicit)))
-        return load_review(explicit, vendor_id)
-    default = default_review_path(vendor_id, json_path)
-    return load_review(default, vendor_id) if default.is_file() else None

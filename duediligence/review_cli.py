@@ -86,9 +86,15 @@ def review_command(vendor: str, finding_id: str | None, evidence_id: str | None,
     lines = [f"Recorded {disposition} for {what} of {after.vendor.name} in {path}"
              + (f" (replacing {replaced} earlier entr{'y' if replaced == 1 else 'ies'})"
                 if replaced else "") + "."]
+    summary = after.review
+    assert summary is not None
     lines.append(f"Score {after.score:g} (was {before.score:g}), rating {after.rating.upper()}"
                  + (f" (was {before.rating.upper()})" if after.rating != before.rating else "")
-                 + f"; {after.review.findings_awaiting_review} finding(s) await review.")  # type: ignore[union-attr]
+                 + f"; {summary.findings_awaiting_review} finding(s) await review.")
+    if summary.stale:
+        lines.append(f"{len(summary.stale)} stale entr{'y' if len(summary.stale) == 1 else 'ies'} "
+                     f"in {path} no longer appl{'ies' if len(summary.stale) == 1 else 'y'}; "
+                     "`duediligence check` lists them.")
     click.echo("\n".join(lines))
 
 

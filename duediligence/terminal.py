@@ -47,7 +47,7 @@ def render_summary(report: Report, written: list[Path]) -> str:
         lines += _quotes(responses)
     lines += _dismissed(report.findings)
     if report.review is not None and report.review.stale:
-        lines += ["", "Stale review entries (not applied; review again or remove them):"]
+        lines += ["", "Stale review entries (not applied; decide again, then delete them from the file):"]
         lines += [f"  - {s.entry}: {s.disposition} {s.scope} {s.rule_id} by {s.reviewer} on "
                   f"{s.date}: {s.problem}" for s in report.review.stale]
     search = report.search
