@@ -164,7 +164,7 @@ from .review_cli import review_command  # noqa: E402 - registered last: it impor
 
 main.add_command(review_command)
 
-from .rules_cli import explain_command, rules  # noqa: E402 - rule-author tools: rules validate|test|list, explain
+from .rules_cli import explain_command, rules  # noqa: E402 - rules validate/test/list, explain
 
 main.add_command(rules)
 main.add_command(explain_command)
