@@ -33,6 +33,8 @@ from .sentences import Sentence
 
 # How far before a subject a negation still binds to it ("neither X nor Y", "not even X").
 NEGATION_REACH = 12
+# ", and issued ...": a second verb phrase after the nearest company.
+_COORDINATED_VERB = regex.compile(r",\s+and\s+(?:\w+ly\s+)?(?:\w+ed|issued|imposed|ordered|said|put|set|cut)\s")
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,10 @@ def attribute(match: RuleMatch, sentence: Sentence, mentions: list[Mention], bod
     inside = [m for m in inside if m.kind != "reference"] or inside   # "its existing X kit": X
     if match.vendor_side in ("before", "either") and before:
         group, where = _list_ending(before, folded, lexicon), "before"
+        if _COORDINATED_VERB.search(folded, group[-1].end, match.start):
+            # "X found that Y infringed Z's patents, and issued an order": the second verb shares
+            # the first verb's subject, so the claim goes to the clause's first company.
+            group = _list_starting(before, folded, lexicon)
     elif inside:
         group, where = _list_starting(inside, folded, lexicon), "inside"
     elif match.vendor_side in ("after", "either") and after:
@@ -75,7 +81,9 @@ def attribute(match: RuleMatch, sentence: Sentence, mentions: list[Mention], bod
         side = {"before": "before", "after": "after"}.get(match.vendor_side, "before or after")
         return Rejection(f"no company {side} the matched words in their clause")
 
-    cue_spans = [(o.start, o.end) for o in other_matches] + [(match.start, match.end)]
+    # Words of other claims ("did not respond") do not negate this one; a vendor's denial does.
+    cue_spans = [(o.start, o.end) for o in other_matches if "denial" not in o.rule.allow]
+    cue_spans.append((match.start, match.end))
     blocked = asides + cue_spans
     scope_start = opener      # the word that opened the clause ("urged", "asked") frames it too
     # A negation binds to the claim when it stands between its subject and the matched words

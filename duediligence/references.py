@@ -28,6 +28,7 @@ from .sentences import Sentence
 # How far back (in sentences) a reference may look for what it refers to.
 LOOKBACK_SENTENCES = 8
 LIST_LOOKBACK = 6
+ANNOUNCED = 1000       # outweighs any count of mentions
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ def resolve_references(text: str, folded: str, sentences: list[Sentence],
     resolved: list[Mention] = []
     history: list[list[_Entity]] = []
     named: dict[str, int] = {}            # how often each company has been named so far
+    counted: list[int | None] = []        # the first number word of each sentence read
     for sentence in sentences:
         for mention in companies:
             if sentence.start <= mention.start < sentence.end:
@@ -67,7 +69,7 @@ def resolve_references(text: str, folded: str, sentences: list[Sentence],
                 mention = Mention(start, end, frozenset({"~other"}), "reference", surface,
                                   f"'{surface}' names a different company")
             else:
-                mention = _resolve(text, start, end, kind, entities, history, fits, named)
+                mention = _resolve(text, start, end, kind, entities, history, fits, named, counted)
             if mention is not None:
                 resolved.append(mention)
                 entities.append(_Entity(start, mention.vendor_ids, surface, False))
@@ -76,6 +78,7 @@ def resolve_references(text: str, folded: str, sentences: list[Sentence],
                 entities.append(_Entity(start, None, surface, False))
             entities.sort(key=lambda e: e.start)
         history.append(entities)
+        counted.append(_count(folded[sentence.start:sentence.end]))
     return resolved
 
 
@@ -111,12 +114,14 @@ def _fits(country: str | None, countries: dict[str, str]):
 
 
 def _resolve(text: str, start: int, end: int, kind: str, entities: list[_Entity],
-             history: list[list[_Entity]], fits, named: dict[str, int]) -> Mention | None:
+             history: list[list[_Entity]], fits, named: dict[str, int],
+             counted: list[int | None]) -> Mention | None:
     surface = text[start:end]
     if kind == "plural":
-        ids, antecedent = _salient_list(entities, history, start, _count(surface.lower()), named)
+        ids, antecedent = _salient_list(entities, history, start, _count(surface.lower()), named,
+                                        counted)
     elif kind == "plural_pronoun":
-        ids, antecedent = _salient_list(entities, [], start, None, named)
+        ids, antecedent = _salient_list(entities, [], start, None, named, [])
         if antecedent is None:
             return None         # "they" with no list in the sentence: people, cameras ...
     else:
@@ -167,9 +172,11 @@ def _antecedent(entities: list[_Entity], history: list[list[_Entity]], position:
 
 
 def _salient_list(entities: list[_Entity], history: list[list[_Entity]], position: int,
-                  wanted: int | None,
-                  named: dict[str, int]) -> tuple[frozenset[str] | None, _Entity | None]:
+                  wanted: int | None, named: dict[str, int],
+                  counted: list[int | None]) -> tuple[frozenset[str] | None, _Entity | None]:
     """The list of companies a plural reference most likely means (see the module docstring).
+
+    A sentence that announced the same number ("eight more firms, including X and Y") wins.
 
     A list may name fewer than the reference counts ("eight firms, including X and Y"), never
     more; when none fits, the reference stays unresolved: guessing wrong here would spread a
@@ -177,12 +184,14 @@ def _salient_list(entities: list[_Entity], history: list[list[_Entity]], positio
     """
     best: tuple[int, int, frozenset[str], _Entity] | None = None
     sentences = [[e for e in entities if e.start < position], *reversed(history[-LIST_LOOKBACK:])]
+    numbers = [None, *reversed(counted[-LIST_LOOKBACK:])]
     for recency, group in enumerate(sentences):
         members = [e for e in group if e.ids is not None and not e.contrasted]
         ids = frozenset().union(*(e.ids for e in members)) if members else frozenset()
         if len(ids) < 2 or (wanted is not None and len(ids) > wanted):
             continue
-        salience = sum(named.get(i, 0) for i in ids)
+        announced = wanted is not None and numbers[recency] == wanted
+        salience = sum(named.get(i, 0) for i in ids) + (ANNOUNCED if announced else 0)
         if best is None or salience > best[0]:
             best = (salience, recency, ids, members[0])
     return (best[2], best[3]) if best else (None, None)
