@@ -36,6 +36,7 @@ class _Entity:
     """A company (ids) or a public body (ids is None) in reading order."""
 
     start: int
+    end: int
     ids: frozenset[str] | None
     surface: str
     contrasted: bool
@@ -57,9 +58,10 @@ def resolve_references(text: str, folded: str, sentences: list[Sentence],
             if sentence.start <= mention.start < sentence.end:
                 for vendor_id in mention.vendor_ids:
                     named[vendor_id] = named.get(vendor_id, 0) + 1
-        entities = [_Entity(m.start, m.vendor_ids, m.surface, lexicon.is_contrasted(folded, m.start))
+        entities = [_Entity(m.start, m.end, m.vendor_ids, m.surface,
+                            lexicon.is_contrasted(folded, m.start))
                     for m in companies if sentence.start <= m.start < sentence.end]
-        entities += [_Entity(b.start, None, folded[b.start:b.end], False)
+        entities += [_Entity(b.start, b.end, None, folded[b.start:b.end], False)
                      for b in bodies if sentence.start <= b.start < sentence.end]
         entities.sort(key=lambda e: e.start)
         for start, end, kind, blocked, country in _references(folded, sentence, companies, lexicon):
@@ -69,13 +71,14 @@ def resolve_references(text: str, folded: str, sentences: list[Sentence],
                 mention = Mention(start, end, frozenset({"~other"}), "reference", surface,
                                   f"'{surface}' names a different company")
             else:
-                mention = _resolve(text, start, end, kind, entities, history, fits, named, counted)
+                mention = _resolve(text, folded, start, end, kind, entities, history, fits, named,
+                                   counted, lexicon)
             if mention is not None:
                 resolved.append(mention)
-                entities.append(_Entity(start, mention.vendor_ids, surface, False))
+                entities.append(_Entity(start, end, mention.vendor_ids, surface, False))
             elif kind == "pronoun" and _antecedent(entities, history, start, False, fits)[1]:
                 # "It" standing for a body keeps that body in focus for the next sentence.
-                entities.append(_Entity(start, None, surface, False))
+                entities.append(_Entity(start, end, None, surface, False))
             entities.sort(key=lambda e: e.start)
         history.append(entities)
         counted.append(_count(folded[sentence.start:sentence.end]))
@@ -113,15 +116,15 @@ def _fits(country: str | None, countries: dict[str, str]):
     return test
 
 
-def _resolve(text: str, start: int, end: int, kind: str, entities: list[_Entity],
+def _resolve(text: str, folded: str, start: int, end: int, kind: str, entities: list[_Entity],
              history: list[list[_Entity]], fits, named: dict[str, int],
-             counted: list[int | None]) -> Mention | None:
+             counted: list[int | None], lexicon: Lexicon) -> Mention | None:
     surface = text[start:end]
+    lists = _ListContext(folded, lexicon, named, counted)
     if kind == "plural":
-        ids, antecedent = _salient_list(entities, history, start, _count(surface.lower()), named,
-                                        counted)
+        ids, antecedent = _salient_list(entities, history, start, _count(surface.lower()), lists)
     elif kind == "plural_pronoun":
-        ids, antecedent = _salient_list(entities, [], start, None, named, [])
+        ids, antecedent = _salient_list(entities, [], start, None, lists)
         if antecedent is None:
             return None         # "they" with no list in the sentence: people, cameras ...
     else:
@@ -140,6 +143,19 @@ def _resolve(text: str, start: int, end: int, kind: str, entities: list[_Entity]
 
 _COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
            "eight": 8, "nine": 9, "ten": 10}
+
+
+def _coordinated(group: list[_Entity], folded: str, lexicon: Lexicon) -> list[list[_Entity]]:
+    """Runs of companies joined into lists ("X, Y and Z") among a sentence's entities."""
+    runs: list[list[_Entity]] = []
+    for entity in group:
+        if entity.ids is None or entity.contrasted:
+            continue
+        if runs and lexicon.joins_list(folded, runs[-1][-1].end, entity.start):
+            runs[-1].append(entity)
+        else:
+            runs.append([entity])
+    return runs
 
 
 def _count(reference: str) -> int | None:
@@ -171,9 +187,19 @@ def _antecedent(entities: list[_Entity], history: list[list[_Entity]], position:
     return None, None
 
 
+@dataclass(frozen=True)
+class _ListContext:
+    """What choosing among lists needs: the text, the connectors, and what was said so far."""
+
+    folded: str
+    lexicon: Lexicon
+    named: dict[str, int]
+    counted: list[int | None]
+
+
 def _salient_list(entities: list[_Entity], history: list[list[_Entity]], position: int,
-                  wanted: int | None, named: dict[str, int],
-                  counted: list[int | None]) -> tuple[frozenset[str] | None, _Entity | None]:
+                  wanted: int | None,
+                  context: _ListContext) -> tuple[frozenset[str] | None, _Entity | None]:
     """The list of companies a plural reference most likely means (see the module docstring).
 
     A sentence that announced the same number ("eight more firms, including X and Y") wins.
@@ -184,14 +210,14 @@ def _salient_list(entities: list[_Entity], history: list[list[_Entity]], positio
     """
     best: tuple[int, int, frozenset[str], _Entity] | None = None
     sentences = [[e for e in entities if e.start < position], *reversed(history[-LIST_LOOKBACK:])]
-    numbers = [None, *reversed(counted[-LIST_LOOKBACK:])]
+    numbers = [None, *reversed(context.counted[-LIST_LOOKBACK:])]
     for recency, group in enumerate(sentences):
-        members = [e for e in group if e.ids is not None and not e.contrasted]
-        ids = frozenset().union(*(e.ids for e in members)) if members else frozenset()
-        if len(ids) < 2 or (wanted is not None and len(ids) > wanted):
-            continue
         announced = wanted is not None and numbers[recency] == wanted
-        salience = sum(named.get(i, 0) for i in ids) + (ANNOUNCED if announced else 0)
-        if best is None or salience > best[0]:
-            best = (salience, recency, ids, members[0])
+        for members in _coordinated(group, context.folded, context.lexicon):
+            ids = frozenset().union(*(e.ids for e in members))
+            if len(ids) < 2 or (wanted is not None and len(ids) > wanted):
+                continue
+            salience = sum(context.named.get(i, 0) for i in ids) + (ANNOUNCED if announced else 0)
+            if best is None or salience > best[0]:
+                best = (salience, recency, ids, members[0])
     return (best[2], best[3]) if best else (None, None)
