@@ -31,6 +31,8 @@ from .mentions import Mention, Span
 from .sentences import Sentence
 
 
+# A body this many words after the matched words is their object ("sanctions on Russia hit X").
+BODY_REACH = 3
 # How far before a subject a negation still binds to it ("neither X nor Y", "not even X").
 NEGATION_REACH = 12
 # ", and issued ...": a second verb phrase after the nearest company.
@@ -64,7 +66,8 @@ def attribute(match: RuleMatch, sentence: Sentence, mentions: list[Mention], bod
                   if lo <= m.start and m.end <= hi and not _inside(m, asides)]
     before = [m for m in candidates if m.end <= match.start and not _possessive_in_phrase(m, folded)]
     after = [m for m in candidates if m.start >= match.end
-             and not any(match.end <= b.start and b.end <= m.start for b in bodies)]
+             and not any(match.end <= b.start and b.end <= m.start
+                         and _words_between(folded, match.end, b.start) <= BODY_REACH for b in bodies)]
     inside = [m for m in candidates if match.start <= m.start and m.end <= match.end]
     inside = [m for m in inside if m.kind != "reference"] or inside   # "its existing X kit": X
     if match.vendor_side in ("before", "either") and before:
@@ -140,6 +143,10 @@ def _possessive_in_phrase(mention: Mention, folded: str) -> bool:
     return mention.kind == "reference" and mention.surface.lower() == "its" and regex.search(
         r"\b(?:from|in|on|of|to|with|for|by|at|into|across|over|about|under|within)\s+$",
         folded[max(0, mention.start - 12):mention.start]) is not None
+
+
+def _words_between(folded: str, start: int, end: int) -> int:
+    return len(folded[start:end].split())
 
 
 def _inside(mention: Mention, spans: list[tuple[int, int]]) -> bool:

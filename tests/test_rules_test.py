@@ -23,20 +23,6 @@ REPO = Path(__file__).resolve().parent.parent
 # Shipped examples that do not behave as declared today, as (rule id, example). They are the
 # rule owner's to fix (widen a pattern, set vendor_side, or correct the example); remove each
 # entry when it is fixed. The test fails on any failure not listed here.
-KNOWN_FAILING = {
-    ("ethnic.detection", "match[0]"),
-    ("hr.minority.surveillance", "no_match[1]"),   # "never" did not negate after ee2dda7/c02a853
-    ("restriction.ban", "no_match[2]"),
-    ("restriction.procurement_stop", "match[0]"),
-    ("restriction.statutory", "match[0]"),
-    ("sanctions.investment_ban", "match[1]"),
-    ("sanctions.export_controls", "no_match[0]"),
-    ("security.state_data_access", "match[0]"),
-    ("security.vulnerability", "match[0]"),
-    ("transparency.refused", "no_match[1]"),
-    ("transparency.no_comment", "no_match[1]"),
-    ("transparency.concealment", "match[1]"),
-}
 
 
 @pytest.fixture(scope="module")
@@ -105,8 +91,7 @@ def test_every_shipped_match_example_marks_a_vendor(shipped):
 def test_shipped_examples_behave_as_declared(shipped, harness):
     failing = {(r.rule_id, r.label): r.detail for loaded in shipped.rules
                for r in harness.run_rule(loaded.rule) if not r.passed}
-    new = {k: v for k, v in failing.items() if k not in KNOWN_FAILING}
-    assert new == {}, "examples that newly fail"
+    assert failing == {}, "shipped examples that do not behave as declared"
 
 
 def test_shipped_test_articles_pass(run):
