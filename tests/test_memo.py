@@ -306,7 +306,7 @@ HOSTILE = ('<img src="file:///etc/passwd"> <link rel="stylesheet" href="http://1
            '<style>@import url(http://127.0.0.1:9/y.css); body { background: '
            'url(http://127.0.0.1:9/z.png) }</style><script>alert(1)</script>'
            '<svg><image href="file:///etc/hostname"/></svg> {{ 7*7 }}')
-CJK_QUOTE = "据报道，海康威视的摄像头被用于新疆的拘留营。"
+CJK_QUOTE = "据报道，海康威视的摄像头被用于新疆的拘留营。（海康威視，삼성전자，Ελληνικά，кириллица）"
 
 
 @pytest.fixture(scope="module")
@@ -369,7 +369,7 @@ def test_untrusted_text_is_escaped_and_nothing_is_fetched(hostile_render):
 
 
 def test_hostile_variant_still_conforms_with_a_chinese_quote_and_no_marking(hostile_render):
-    assert CJK_QUOTE in hostile_render["text"]
+    assert flat(CJK_QUOTE) in flat(hostile_render["text"])   # lines break between CJK characters
     assert MARKING not in hostile_render["text"]     # marking=None: no marking anywhere
     assert_conformant(hostile_render["pdf"])
 

@@ -1,10 +1,11 @@
 """Derive the memo's fast-path fonts from the shipped originals (run by hand, output committed).
 
 WeasyPrint subsets every font it embeds with fontTools, whose cost grows with the number of
-glyphs in the *source* font: about 0.1 s for DejaVu Sans (6,253 glyphs) and 1.3 s for Droid Sans
-Fallback (49,775 glyphs) per face, per memo. The memo therefore asks first for small fonts that
-hold the characters memos are made of, and falls back to the full originals only for a
-character none of the small fonts has (see ``font-family`` in ``../memo.css``).
+glyphs in the *source* font and with its GSUB/GPOS tables: about 0.1-0.3 s for DejaVu Sans
+(6,253 glyphs) and 1.3 s for Droid Sans Fallback (49,775 glyphs) per face, per memo. The memo
+therefore asks first for small fonts that hold the characters memos are made of, and falls back
+to the full originals only for a character none of the small fonts has (see ``font-family`` in
+``../memo.css``).
 
     .venv/bin/python templates/fonts/derive_subsets.py
 
@@ -41,15 +42,13 @@ def _double_byte(codec: str, leads: range, trails: list[int]) -> set[int]:
     return found
 
 
-# Latin, Greek and Cyrillic text with its punctuation and the symbols a memo prints.
+# English and western European text with its punctuation and the symbols a memo prints; other
+# scripts (Greek, Cyrillic, Vietnamese ...) come from the full DejaVu files.
 LATIN = _ranges(
-    (0x0020, 0x007E), (0x00A0, 0x024F),            # ASCII, Latin-1, Latin Extended-A and -B
-    (0x0300, 0x036F),                              # combining diacritical marks
-    (0x0370, 0x03FF), (0x0400, 0x04FF),            # Greek, Cyrillic
-    (0x1E00, 0x1EFF),                              # Latin Extended Additional (Vietnamese)
+    (0x0020, 0x007E), (0x00A0, 0x017F),            # ASCII, Latin-1, Latin Extended-A
     (0x2000, 0x206F), (0x20A0, 0x20BF),            # general punctuation, currency
-    (0x2100, 0x214F), (0x2190, 0x21FF),            # letterlike symbols, arrows
-    (0x2200, 0x22FF),                              # mathematical operators
+    (0x2116, 0x2116), (0x2122, 0x2122),            # numero, trade mark
+    (0x2190, 0x2195), (0x2212, 0x2212),            # arrows, minus
     (0xFFFD, 0xFFFD),                              # replacement character
 )
 # CJK punctuation, kana and fullwidth forms, plus ASCII and the no-break space: the shaper keeps
@@ -62,18 +61,18 @@ HANZI_TC = _double_byte("big5", range(0xA4, 0xC7), list(range(0x40, 0x7F)) + lis
 # KS X 1001: the 2,350 Hangul syllables of everyday Korean, and compatibility jamo.
 HANGUL = _double_byte("euc_kr", range(0xB0, 0xC9), list(range(0xA1, 0xFF))) | _ranges((0x3130, 0x318F))
 
-# name: (source, characters, keep OpenType layout (kerning, marks) for the shaper)
+# name: (source, characters)
 DERIVED = {
-    "DejaVuSans-MemoLatin.ttf": ("DejaVuSans.ttf", LATIN, True),
-    "DejaVuSans-Bold-MemoLatin.ttf": ("DejaVuSans-Bold.ttf", LATIN, True),
-    "DejaVuSansMono-MemoLatin.ttf": ("DejaVuSansMono.ttf", LATIN, True),
-    "DroidSansFallback-MemoSC.ttf": ("DroidSansFallback.ttf", HANZI_SC | CJK_COMMON, False),
-    "DroidSansFallback-MemoTC.ttf": ("DroidSansFallback.ttf", HANZI_TC - HANZI_SC, False),
-    "DroidSansFallback-MemoKO.ttf": ("DroidSansFallback.ttf", HANGUL | CJK_COMMON, False),
+    "DejaVuSans-MemoLatin.ttf": ("DejaVuSans.ttf", LATIN),
+    "DejaVuSans-Bold-MemoLatin.ttf": ("DejaVuSans-Bold.ttf", LATIN),
+    "DejaVuSansMono-MemoLatin.ttf": ("DejaVuSansMono.ttf", LATIN),
+    "DroidSansFallback-MemoSC.ttf": ("DroidSansFallback.ttf", HANZI_SC | CJK_COMMON),
+    "DroidSansFallback-MemoTC.ttf": ("DroidSansFallback.ttf", (HANZI_TC - HANZI_SC) | CJK_COMMON),
+    "DroidSansFallback-MemoKO.ttf": ("DroidSansFallback.ttf", HANGUL | CJK_COMMON),
 }
 
 
-def derive(source: Path, unicodes: set[int], layout: bool, target: Path) -> None:
+def derive(source: Path, unicodes: set[int], target: Path) -> None:
     options = subset.Options(
         hinting=False,               # WeasyPrint drops hinting when it embeds the font anyway
         notdef_outline=True,
@@ -81,10 +80,11 @@ def derive(source: Path, unicodes: set[int], layout: bool, target: Path) -> None
         name_languages=["*"],
         glyph_names=False,
     )
-    if not layout:                   # CJK: no vertical forms or locale variants in a memo
-        options.layout_features = []
-        options.layout_closure = False
-        options.drop_tables += ["GSUB", "GPOS", "GDEF", "vhea", "vmtx"]
+    # No OpenType layout or vertical metrics: the memo sets text horizontally without kerning,
+    # ligatures or locale variants, and fontTools re-reads these tables on every embed.
+    options.layout_features = []
+    options.layout_closure = False
+    options.drop_tables += ["GSUB", "GPOS", "GDEF", "vhea", "vmtx"]
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=sorted(unicodes))
     font = TTFont(source, recalcTimestamp=False)
@@ -93,8 +93,8 @@ def derive(source: Path, unicodes: set[int], layout: bool, target: Path) -> None
 
 
 def main() -> None:
-    for name, (source, unicodes, layout) in DERIVED.items():
-        derive(HERE / source, unicodes, layout, HERE / name)
+    for name, (source, unicodes) in DERIVED.items():
+        derive(HERE / source, unicodes, HERE / name)
         data = (HERE / name).read_bytes()
         glyphs = len(TTFont(HERE / name).getGlyphOrder())
         print(f"{name}: {glyphs} glyphs, {len(data)} bytes, "
