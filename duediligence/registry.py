@@ -96,8 +96,9 @@ def derived_vendor(typed: str, legal_suffixes: list[str], generic_words: list[st
     """Build match keys for a vendor that is not in the registry, from its name alone.
 
     Keys: the full name; the name without legal-form suffixes ("Co., Ltd.", "Inc."); that without
-    generic trailing words ("Technology") and a leading place name ("Nanjing"), kept only while
-    something distinctive (at least five letters) is left.
+    a leading place name ("Shenzhen Lyra Vision" -> "Lyra Vision"); each of those without generic
+    trailing words ("Technology"); kept only while something distinctive (at least five letters)
+    is left.
     """
     words = name_key(typed).split()
     if not words:
@@ -107,13 +108,16 @@ def derived_vendor(typed: str, legal_suffixes: list[str], generic_words: list[st
     while len(words) > 1 and (words[-1] in suffixes or " ".join(words[-2:]) in suffixes):
         words = words[:-2] if " ".join(words[-2:]) in suffixes else words[:-1]
         keys.append(" ".join(words))
-    generic = {name_key(w) for w in generic_words}
-    while len(words) > 1 and words[-1] in generic:
-        words = words[:-1]
-        keys.append(" ".join(words))
     places = {name_key(p) for p in place_prefixes}
-    if len(words) > 1 and words[0] in places:
-        keys.append(" ".join(words[1:]))
+    generic = {name_key(w) for w in generic_words}
+    variants = [words] + ([words[1:]] if len(words) > 1 and words[0] in places else [])
+    for variant in variants:
+        keys.append(" ".join(variant))
+        while len(variant) > 1 and variant[-1] in generic:
+            variant = variant[:-1]
+            keys.append(" ".join(variant))
+        if len(variant) > 1 and variant[0] in places:
+            keys.append(" ".join(variant[1:]))
     distinctive = [k for k in dict.fromkeys(keys) if len(k.replace(" ", "")) >= 5 or k == keys[0]]
     slug = "_".join(name_key(typed).split())[:60] or "vendor"
     names = tuple(VendorName(k, "name" if i == 0 else "derived") for i, k in enumerate(distinctive))
