@@ -127,7 +127,7 @@ def write_memo(report: Report, report_json: bytes, path: Path, *, assessment_dat
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o666 & ~_umask())
+        os.chmod(tmp_name, 0o644)
         os.replace(tmp_name, path)
         tmp_name = None
     except OSError as exc:
@@ -354,12 +354,6 @@ def _source_date_epoch(seconds: int) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def _package_fetcher(root: Path):
     """A WeasyPrint URL fetcher that serves only files inside ``root`` (the templates dir)."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -441,7 +435,7 @@ def _finish_pdf(document, pdf: pydyf.PDF) -> None:
             pdf_object["F"] = 4
 
     for pdf_object in pdf.objects:
-        if isinstance(pdf_object, pydyf_stream()):
+        if isinstance(pdf_object, _pydyf_stream_class()):
             pdf_object.__class__ = _eol_safe(type(pdf_object))
 
     metadata_number = int(catalog["Metadata"].split()[0])
@@ -450,7 +444,7 @@ def _finish_pdf(document, pdf: pydyf.PDF) -> None:
     stream.compress = False
 
 
-def pydyf_stream() -> type:
+def _pydyf_stream_class() -> type:
     import pydyf
 
     return pydyf.Stream
