@@ -62,7 +62,7 @@ class Engine:
         self.rule_set = rule_set
         self.vendors = list(rule_set.registry.vendors.values()) + list(extra_vendors)
         self.lexicon: Lexicon = compile_lexicon(rule_set.lexicon)
-        self.names = NameIndex(self.vendors)
+        self.names = NameIndex(self.vendors, rule_set.lexicon.names.legal_suffixes)
         self.countries = {v.id: v.country for v in self.vendors if v.country}
         references = rule_set.lexicon.references
         self.companies = CompanyFinder(references.company_suffixes, references.bodies)

@@ -63,8 +63,12 @@ class Span:
 class NameIndex:
     """Every searchable name of a set of vendors, ready to be found in folded text."""
 
-    def __init__(self, vendors: Iterable[Vendor]):
+    def __init__(self, vendors: Iterable[Vendor], legal_suffixes: Iterable[str] = ()):
         self._automaton = ahocorasick.Automaton()
+        forms = "|".join(regex.escape(" ".join(fold(s).split())).replace(r"\ ", r"\s*")
+                         for s in sorted(set(legal_suffixes), key=len, reverse=True))
+        # "Acme Vision Co., Ltd." is one mention, so that lists of such names join up.
+        self._legal_tail = regex.compile(rf"(?:,?\s+(?:{forms}))+(?![\w])") if forms else None
         by_key: dict[str, list[tuple[str, VendorName]]] = {}
         self._not_this: list[tuple[str, str]] = []
         fuzzy: dict[str, tuple[str, VendorName]] = {}
@@ -98,10 +102,20 @@ class NameIndex:
                     names = sorted({f"{n.kind.replace('_', ' ')} '{n.text}'" for _, n in entries})
                     hits.append((start, end, ids, " / ".join(names)))
         mentions = [Mention(s, e, ids, "name", text[s:e], f"matched the {how}")
-                    for s, e, ids, how in _longest_first(hits)]
+                    for s, e, ids, how in self._with_legal_tail(_longest_first(hits), folded)]
         mentions = [m for m in mentions if not self._excluded(m, folded)]
         mentions += self._misspellings(text, mentions)
         return sorted(mentions, key=lambda m: m.start)
+
+    def _with_legal_tail(self, hits, folded: str):
+        """Extend each name over a legal form that follows it ("... Co., Ltd.")."""
+        if self._legal_tail is None:
+            return hits
+        extended = []
+        for start, end, ids, how in hits:
+            tail = self._legal_tail.match(folded, end)
+            extended.append((start, tail.end() if tail else end, ids, how))
+        return extended
 
     def _excluded(self, mention: Mention, folded: str) -> bool:
         """True when the name sits inside a phrase the registry says is something else."""
