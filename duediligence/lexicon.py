@@ -96,7 +96,9 @@ def compile_lexicon(body: LexiconBody) -> Lexicon:
             rf"\b(?:(?:all\s+)?(?:the|these|those)(?:\s+{_NUMBERS})?|both|all\s+{_NUMBERS})\s+"
             rf"{modifiers}({_words(refs.company_plural_nouns)})\b", FLAGS),
         pronoun=regex.compile(r"\b(?:it|its|itself)\b", FLAGS),
-        plural_pronoun=regex.compile(r"\b(?:they|their|them|themselves)\b", FLAGS),
+        plural_pronoun=regex.compile(
+            r"\b(?:they|their|them|themselves|both(?=\s+(?:have|has|had|are|were|was|of|remain|said)\b))\b",
+            FLAGS),
         blocked_modifiers=frozenset(m.lower() for m in refs.blocked_modifiers),
         places={word.lower(): country for country, words in refs.nationalities.items()
                 for word in words},

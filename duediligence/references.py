@@ -14,7 +14,7 @@ company in its clause, so it stops the claim from sliding onto a vendor merely n
   rival firm", "another company") makes it a different, unknown company.
 - "the two companies", "both firms": of the companies named together in the last few sentences,
   the list whose members the article has named most (ties: the latest), never a list longer than
-  the reference says. "they"/"their" only for a list named earlier in the same sentence.
+  the reference says. "they"/"their"/"both" only for a list in the same or the previous sentence.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from .sentences import Sentence
 # How far back (in sentences) a reference may look for what it refers to.
 LOOKBACK_SENTENCES = 8
 LIST_LOOKBACK = 6
+DESCRIPTION_WORDS = 4  # "its chip design unit HiSilicon"
 ANNOUNCED = 1000       # outweighs any count of mentions
 
 
@@ -40,6 +41,7 @@ class _Entity:
     ids: frozenset[str] | None
     surface: str
     contrasted: bool
+    aside_end: int | None = None        # where the aside holding this entity closes, if any
 
 
 def resolve_references(text: str, folded: str, sentences: list[Sentence],
@@ -58,8 +60,11 @@ def resolve_references(text: str, folded: str, sentences: list[Sentence],
             if sentence.start <= mention.start < sentence.end:
                 for vendor_id in mention.vendor_ids:
                     named[vendor_id] = named.get(vendor_id, 0) + 1
+        asides = [a.span() for a in lexicon.parenthetical.finditer(folded, sentence.start,
+                                                                    sentence.end)]
         entities = [_Entity(m.start, m.end, m.vendor_ids, m.surface,
-                            lexicon.is_contrasted(folded, m.start))
+                            lexicon.is_contrasted(folded, m.start),
+                            next((e for s, e in asides if s <= m.start and m.end <= e), None))
                     for m in companies if sentence.start <= m.start < sentence.end]
         entities += [_Entity(b.start, b.end, None, folded[b.start:b.end], False)
                      for b in bodies if sentence.start <= b.start < sentence.end]
@@ -100,6 +105,8 @@ def _references(folded: str, sentence: Sentence, companies: list[Mention],
     for match in lexicon.pronoun.finditer(folded, sentence.start, sentence.end):
         if match.group() == "it" and lexicon.dummy_it.match(folded, match.start(), sentence.end):
             continue
+        if match.group() == "its" and _describes_name(folded, match.end(), companies):
+            continue            # "its chip unit HiSilicon": the name is the mention
         found.append((match.start(), match.end(), "pronoun", False, None))
     for match in lexicon.plural_pronoun.finditer(folded, sentence.start, sentence.end):
         found.append((match.start(), match.end(), "plural_pronoun", False, None))
@@ -124,9 +131,9 @@ def _resolve(text: str, folded: str, start: int, end: int, kind: str, entities: 
     if kind == "plural":
         ids, antecedent = _salient_list(entities, history, start, _count(surface.lower()), lists)
     elif kind == "plural_pronoun":
-        ids, antecedent = _salient_list(entities, [], start, None, lists)
+        ids, antecedent = _salient_list(entities, history[-1:], start, None, lists)
         if antecedent is None:
-            return None         # "they" with no list in the sentence: people, cameras ...
+            return None         # "they" with no list nearby: people, cameras ...
     else:
         ids, antecedent = _antecedent(entities, history, start, kind == "singular", fits)
     if antecedent is None:
@@ -143,6 +150,15 @@ def _resolve(text: str, folded: str, start: int, end: int, kind: str, entities: 
 
 _COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
            "eight": 8, "nine": 9, "ten": 10}
+
+
+def _describes_name(folded: str, end: int, companies: list[Mention]) -> bool:
+    """True when a company name follows within a few words, with no punctuation between."""
+    following = next((m for m in companies if m.start >= end), None)
+    if following is None:
+        return False
+    gap = folded[end:following.start]
+    return len(gap.split()) <= DESCRIPTION_WORDS and not any(c in gap for c in ",;:.()\"")
 
 
 def _coordinated(group: list[_Entity], folded: str, lexicon: Lexicon) -> list[list[_Entity]]:
@@ -176,7 +192,10 @@ def _antecedent(entities: list[_Entity], history: list[list[_Entity]], position:
         return (not entity.contrasted and (entity.ids is not None or not companies_only)
                 and fits(entity))
 
-    before = [e for e in entities if e.start < position and suitable(e)]
+    # A company inside an aside that closed before the reference (", which makes X's chips,")
+    # is not what a later "it" refers to.
+    before = [e for e in entities if e.start < position and suitable(e)
+              and not (e.aside_end is not None and e.aside_end <= position)]
     if before:
         chosen = before[0] if companies_only else before[-1]
         return chosen.ids, chosen
