@@ -43,7 +43,8 @@ class DocumentAnalysis:
 
     path: str
     claims: tuple[Claim, ...]
-    mentions: dict[str, tuple[str, ...]] = field(default_factory=dict)  # vendor id -> surfaces
+    # vendor id -> the names the text uses for it (names and misspellings; not "it" or "the firm")
+    mentions: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ class Engine:
                 claims.setdefault((claim.rule_id, claim.start, claim.end, claim.vendor_ids), claim)
         by_vendor: dict[str, list[str]] = {}
         for mention in mentions:
+            if mention.kind not in ("name", "misspelling"):
+                continue
             for vendor_id in mention.vendor_ids:
                 if not vendor_id.startswith("~"):
                     by_vendor.setdefault(vendor_id, []).append(mention.surface)

@@ -20,7 +20,7 @@ from .parallel import analyse_for_engine
 from .registry import Vendor, derived_vendor
 from .report import (
     CATEGORIES, Band, CategoryScore, DocumentInfo, Evidence, Finding, Report, RuleSetInfo,
-    ScoreBreakdown, SearchSummary, SkippedDocument, ToolInfo, VendorInfo,
+    ScoreBreakdown, ScoreFactors, SearchSummary, SkippedDocument, ToolInfo, VendorInfo,
 )
 from .review import Applied, Review, apply_review, review_status, review_summary
 from .ruleset import RuleSet
@@ -112,6 +112,8 @@ def build_report(vendor: Vendor, run: CorpusRun, rule_set: RuleSet, as_of: str |
         band=Band(**band.model_dump()),
         score=score,
         score_breakdown=ScoreBreakdown(formula=formula(scoring),
+                                       bands=[Band(**b.model_dump())
+                                              for b in rule_set.bands_low_to_high()],
                                        categories=_by_category(scored), total=score),
         findings=findings,
         search=SearchSummary(
@@ -153,8 +155,13 @@ def _finding(scored: ScoredFinding, applied: Applied) -> Finding:
                                                           scored.evidence_points)]
     return Finding(
         id=scored.draft.id, rule_id=rule.id, rule_title=rule.title, category=rule.category,
-        severity=rule.severity, points=scored.points, publishers=list(scored.sources),
-        evidence=evidence, disposition=applied.findings.get(scored.draft.id),
+        severity=rule.severity, points=scored.points,
+        factors=ScoreFactors(severity_points=scored.severity_points,
+                             category_weight=scored.category_weight,
+                             repetition=scored.repetition, corroboration=scored.corroboration,
+                             independent_sources=scored.counted_sources),
+        publishers=list(scored.sources), evidence=evidence,
+        disposition=applied.findings.get(scored.draft.id),
         review_status=review_status([e.disposition for e in evidence]),
     )
 

@@ -102,19 +102,21 @@ class NameIndex:
                     names = sorted({f"{n.kind.replace('_', ' ')} '{n.text}'" for _, n in entries})
                     hits.append((start, end, ids, " / ".join(names)))
         mentions = [Mention(s, e, ids, "name", text[s:e], f"matched the {how}")
-                    for s, e, ids, how in self._with_legal_tail(_longest_first(hits), folded)]
+                    for s, e, ids, how in self._with_legal_tail(_longest_first(hits), text, folded)]
         mentions = [m for m in mentions if not self._excluded(m, folded)]
         mentions += self._misspellings(text, mentions)
         return sorted(mentions, key=lambda m: m.start)
 
-    def _with_legal_tail(self, hits, folded: str):
-        """Extend each name over a legal form that follows it ("... Co., Ltd.")."""
+    def _with_legal_tail(self, hits, text: str, folded: str):
+        """Extend each name over a legal form that follows it ("... Co., Ltd."); legal forms are
+        capitalised, so "Hikvision as a threat" keeps its "as"."""
         if self._legal_tail is None:
             return hits
         extended = []
         for start, end, ids, how in hits:
             tail = self._legal_tail.match(folded, end)
-            extended.append((start, tail.end() if tail else end, ids, how))
+            capitalised = tail is not None and _not_lowercase_only(text[end:tail.end()])
+            extended.append((start, tail.end() if capitalised else end, ids, how))
         return extended
 
     def _excluded(self, mention: Mention, folded: str) -> bool:

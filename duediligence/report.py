@@ -80,6 +80,17 @@ class Evidence(_Model):
         None, description="The reviewer's decision on this evidence; null while it awaits review.")
 
 
+class ScoreFactors(_Model):
+    """The numbers behind a finding's points, so a reader can recompute them."""
+
+    severity_points: float
+    category_weight: float
+    repetition: float = Field(description="1 + decay + decay^2 ... over the evidence counted.")
+    corroboration: float = Field(description="1 + bonus x (independent sources - 1), capped.")
+    independent_sources: int = Field(description="Distinct publishers (or documents when the "
+                                     "publisher is unknown) among the evidence counted.")
+
+
 class Finding(_Model):
     id: str = Field(description="Stable id derived from the vendor, the rule and the evidence ids.")
     rule_id: str
@@ -87,6 +98,8 @@ class Finding(_Model):
     category: Category
     severity: str
     points: float = Field(description="Points this finding adds to the score (0 for vendor_response).")
+    factors: ScoreFactors = Field(description="points = severity points x category weight x "
+                                  "repetition x corroboration (evidence points are rounded).")
     publishers: list[str] = Field(description="Distinct publishers of the evidence, sorted.")
     evidence: list[Evidence]
     disposition: Disposition | None = Field(
@@ -107,6 +120,7 @@ class CategoryScore(_Model):
 
 class ScoreBreakdown(_Model):
     formula: str = Field(description="The formula in words, with the parameters used.")
+    bands: list[Band] = Field(description="Every rating band, lowest first.")
     categories: list[CategoryScore]
     total: float
 
@@ -125,7 +139,8 @@ class DocumentInfo(_Model):
     url: str | None = None
     publisher: str | None = None
     date: str | None = None
-    mentions: int = Field(description="How many times the vendor is referred to in the document.")
+    mentions: int = Field(description="How many times the document names the vendor (by a name, "
+                          "alias or misspelling; references such as 'the company' not counted).")
 
 
 class SkippedDocument(_Model):

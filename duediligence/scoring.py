@@ -26,22 +26,33 @@ class ScoredFinding:
     points: float
     evidence_points: tuple[float, ...]
     sources: tuple[str, ...]
+    severity_points: float
+    category_weight: float
+    repetition: float          # sum of decay**i over the evidence counted
+    corroboration: float
+    counted_sources: int       # independent sources among the evidence not dismissed
 
 
 def score_finding(draft: FindingDraft, scoring: Scoring,
                   dismissed: frozenset[str] = frozenset()) -> ScoredFinding:
     """Points of a finding; evidence whose id is in ``dismissed`` is left out (0 points)."""
     rule = draft.rule
-    base = scoring.severity_points[rule.severity] * scoring.category_weights.get(rule.category, 0)
+    severity_points = scoring.severity_points[rule.severity]
+    weight = scoring.category_weights.get(rule.category, 0)
+    base = severity_points * weight
     sources = tuple(sorted({e.source for e in draft.exhibits}))
     counted = [e for e in draft.exhibits if e.id not in dismissed]
+    independent = len({e.source for e in counted})
     corroboration = 1 + scoring.corroboration_bonus * min(
-        max(len({e.source for e in counted}) - 1, 0), scoring.max_corroborating_publishers)
+        max(independent - 1, 0), scoring.max_corroborating_publishers)
+    repetition = sum(scoring.repeat_decay ** i
+                     for i in range(min(len(counted), scoring.max_evidence_counted)))
     rank = {e.id: i for i, e in enumerate(counted)}
     shares = tuple(round(base * scoring.repeat_decay ** rank[e.id] * corroboration, DECIMALS)
                    if e.id in rank and rank[e.id] < scoring.max_evidence_counted else 0.0
                    for e in draft.exhibits)
-    return ScoredFinding(draft, round(sum(shares), DECIMALS), shares, sources)
+    return ScoredFinding(draft, round(sum(shares), DECIMALS), shares, sources, severity_points,
+                         weight, round(repetition, 4), round(corroboration, 4), independent)
 
 
 def total(scored: list[ScoredFinding]) -> float:
