@@ -25,10 +25,11 @@ ARTICLES = Path(__file__).parent / "articles"
 Pair = tuple[str, str]          # (article number "001", vendor as keyed in expect)
 
 # Floors a little under the figures measured when they were set; raise them as accuracy improves.
-MIN_PRECISION = 0.85
-MIN_RECALL = 0.50
-MIN_F1 = 0.64
-MAX_CLEAN_PAIRS_FLAGGED = 6
+# Measured: P=1.000 R=0.768 F1=0.869, 0 of 43 clean pairs flagged.
+MIN_PRECISION = 0.95
+MIN_RECALL = 0.74
+MIN_F1 = 0.84
+MAX_CLEAN_PAIRS_FLAGGED = 0
 
 # Mismatches known when the floors were set: "-category" missed, "+category" wrongly reported.
 # A mismatch not listed here is a regression. Remove entries as they get fixed.
@@ -40,70 +41,44 @@ KNOWN_MISMATCHES: dict[Pair, str] = {
     ("001", "iFlytek"): "-sanctions",
     # claim about "the cameras" (the vendor's products) in a sentence naming no company
     ("002", "Hikvision"): "-security",
-    # an investment ban ("forbidden to invest") also read as a government restriction
-    ("004", "DJI"): "+government_restriction",
-    # rebuttal without a denial verb ("called the claims baseless")
-    ("006", "Hytera"): "-vendor_response",
-    # a prohibition ("no new cameras ... may be connected") read as negation
-    ("007", "Dahua Technology"): "-security",
-    ("007", "Hikvision"): "-security",
-    # formal review wording ("the review found that"); a restriction worded "would not buy"
-    ("008", "Nanjing Kestrel Vision Technology Co., Ltd."):
-        "-audit_finding -government_restriction",
+    # a restriction worded as a negation ("would not buy any further Kestrel Vision products")
+    ("008", "Nanjing Kestrel Vision Technology Co., Ltd."): "-government_restriction",
     # paraphrase of ethnic detection ("label people as Uygur")
     ("009", "Dahua Technology"): "-ethnic_profiling",
-    # "X worked with Y on a system that ..." goes to Y only; denials worded "does not develop",
-    # "were not designed to"; "Asked whether ..., X declined to comment" read as hypothetical
-    ("010", "Huawei"): "-ethnic_profiling -vendor_response",
-    ("010", "Megvii"): "-vendor_response",
+    # "Asked whether ..., SenseTime declined to comment" read as hypothetical
     ("010", "SenseTime"): "-transparency",
     # ownership through "its largest shareholder is a holding company controlled by a state group"
     ("014", "ZTE"): "-state_control",
-    # paraphrase (restraint chairs used to torture detainees); committee finding not an audit rule
+    # paraphrase: restraint chairs "used to torture detainees"
     ("016", "Tiandy Technologies"): "-human_rights",
-    ("016", "Uniview"): "-audit_finding",
     # regulator decision and reprimand; data access paraphrase ("engineers in China view footage")
     ("017", "Halden Vision Systems Ltd"): "-audit_finding -security",
-    # forced labour via a supplier ("workers transferred from Xinjiang"); remediation paraphrase
-    ("018", "Larkspur Devices Inc."): "-forced_labour -vendor_response",
-    # backdoor paraphrase ("undocumented channel"); "30 percent owned by a fund controlled by the
-    # provincial government"
-    ("019", "Qingdao Lumen IoT Co., Ltd."): "-security -state_control",
     # "SenseTime joins Megvii, Hikvision and DJI, which were already on the list"
     ("020", "DJI"): "-sanctions",
     ("020", "Hikvision"): "-sanctions",
     ("020", "Megvii"): "-sanctions",
-    # "Huawei and its unit HiSilicon were placed under export controls" goes to HiSilicon only;
-    # rebuttal ("called the decision discriminatory")
-    ("022", "Huawei"): "-sanctions -vendor_response",
+    # rebuttal without a denial verb ("called the decision discriminatory")
+    ("022", "Huawei"): "-vendor_response",
     # listing under the Uyghur Forced Labor Prevention Act not read as sanctions
     ("023", "Anhui Tianlan Electronics Co., Ltd."): "-sanctions",
     # state ownership of the parent (CETC) does not reach the subsidiary
     ("026", "Hikvision"): "-state_control",
-    # screening report; "the equipment posed a risk"; short form "Heron" of a derived vendor
-    ("027", "Wuxi Heron Telecom Equipment Co., Ltd."): "-audit_finding -security -vendor_response",
+    # screening conclusions about "the company's network switches"; "the equipment posed a risk"
+    ("027", "Wuxi Heron Telecom Equipment Co., Ltd."): "-audit_finding -security",
     # "posed an unacceptable risk that Russian intelligence could collect data"
     ("028", "Kaspersky"): "-security",
-    # plural reference "the two manufacturers'" not resolved
-    ("031", "Dahua Technology"): "-security",
-    ("031", "Hikvision"): "-security",
-    # "rival bidder" blocks the reference; ownership and concealment paraphrases; rebuttal
-    ("032", "Shenzhen Lyra Vision Co., Ltd."): "-state_control -transparency -vendor_response",
     # rebuttal and remediation paraphrase ("based on fundamental misconceptions")
     ("033", "TikTok"): "-vendor_response",
-    # misspelling "Huwai" not found (names under 8 letters get no fuzzy matching)
-    ("037", "Huawei"): "-government_restriction -sanctions -security -vendor_response",
-    # "system of repression" paraphrase; rebuttal ("unfounded")
-    ("038", "iFlytek"): "-human_rights -vendor_response",
-    # commissioned audit; "the cameras" as referent; the replacement vendor takes the restriction
-    ("039", "Dahua Technology"):
-        "-audit_finding -government_restriction -security -vendor_response",
-    ("039", "Motorola Solutions"): "+government_restriction",
+    # "the security of Huwai equipment could no longer be guaranteed"; "urged ... to reconsider"
+    ("037", "Huawei"): "-security -vendor_response",
+    # "a system of repression" paraphrase
+    ("038", "iFlytek"): "-human_rights",
+    # "The council will replace the cameras ...": "the cameras" (the products) as the referent
+    ("039", "Dahua Technology"): "-government_restriction",
     # "had not corrected security flaws" read as negation; remediation paraphrase
     ("040", "Verkada"): "-security -vendor_response",
-    # labour-transfer paraphrase; short form "Crestline"; denial without a denial verb
-    ("041", "Ningbo Crestline Camera Co., Ltd."): "-forced_labour -vendor_response",
-    ("041", "Xiamen Bluegate Optics Co., Ltd."): "-forced_labour",
+    # denial without a denial verb ("all of its employees were hired voluntarily")
+    ("041", "Ningbo Crestline Camera Co., Ltd."): "-vendor_response",
 }
 
 

@@ -220,3 +220,16 @@ def test_the_report_check_used_everywhere_catches_bad_offsets(hikvision_report, 
     invalid["rating"] = 3
     with pytest.raises(jsonschema.ValidationError):
         verify_report(invalid)
+
+
+def test_json_is_the_same_with_and_without_the_analysis_cache(run_cli, write_corpus, tmp_path):
+    """No cache, a cold cache, a warm cache: the same bytes."""
+    corpus = write_corpus(AWKWARD)
+    outputs = []
+    for run, extra in enumerate([["--no-cache"], [], []]):
+        out = tmp_path / f"r{run}.json"
+        result = run_cli("check", "Hikvision", "--corpus", corpus, "--json", out, "-q",
+                         "--fail-on", "never", *extra)
+        assert result.exit_code == 0, result.output
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] == outputs[2]
