@@ -108,6 +108,9 @@ def attribute(match: RuleMatch, sentence: Sentence, mentions: list[Mention], bod
         if sentence.text.rstrip(" \"'”’)").endswith("?"):
             return Rejection("the sentence is a question")
 
+    if where == "inside" and before and _list_ending(before, folded, lexicon)[-1].vendor_ids & \
+            frozenset().union(*(m.vendor_ids for m in group)):
+        return Rejection("the company acts on itself ('X removed its kit'): not done to it")
     if lexicon.is_contrasted(folded, group[0].start):
         return Rejection(f"'{group[0].surface}' is named only as a point of comparison")
     if where == "before":

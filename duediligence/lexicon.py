@@ -40,6 +40,7 @@ class Lexicon:
     dummy_it: regex.Pattern
     singular_reference: regex.Pattern
     plural_reference: regex.Pattern
+    product_reference: regex.Pattern
     pronoun: regex.Pattern
     plural_pronoun: regex.Pattern
     blocked_modifiers: frozenset[str]
@@ -95,6 +96,8 @@ def compile_lexicon(body: LexiconBody) -> Lexicon:
         plural_reference=regex.compile(
             rf"\b(?:(?:all\s+)?(?:the|these|those)(?:\s+{_NUMBERS})?|both|all\s+{_NUMBERS})\s+"
             rf"{modifiers}({_words(refs.company_plural_nouns)})\b", FLAGS),
+        product_reference=regex.compile(
+            rf"\b(?:the|these|those)\s+({_words(refs.product_nouns)})\b(?!-)", FLAGS),
         pronoun=regex.compile(r"\b(?:it|its|itself)\b", FLAGS),
         plural_pronoun=regex.compile(
             r"\b(?:they|their|them|themselves|both(?=\s+(?:have|has|had|are|were|was|of|remain|said)\b))\b",

@@ -12,6 +12,8 @@ company in its clause, so it stops the claim from sliding onto a vendor merely n
 - "the company", "the Hangzhou-based firm": the first company named before it in the sentence;
   otherwise the first company of the latest sentence that named one. A blocked modifier ("the
   rival firm", "another company") makes it a different, unknown company.
+- "the cameras", "the devices": the products of the company "the company" would mean, when it
+  was named in the same or the previous sentence; otherwise nothing (cameras in general).
 - "the two companies", "both firms": of the companies named together in the last few sentences,
   the list whose members the article has named most (ties: the latest), never a list longer than
   the reference says. "they"/"their"/"both" only for a list in the same or the previous sentence.
@@ -102,6 +104,8 @@ def _references(folded: str, sentence: Sentence, companies: list[Mention],
                       bool(modifiers & lexicon.blocked_modifiers), lexicon.country_of(match.group(1))))
     for match in lexicon.plural_reference.finditer(folded, sentence.start, sentence.end):
         found.append((match.start(), match.end(), "plural", False, None))
+    for match in lexicon.product_reference.finditer(folded, sentence.start, sentence.end):
+        found.append((match.start(), match.end(), "product", False, None))
     for match in lexicon.pronoun.finditer(folded, sentence.start, sentence.end):
         if match.group() == "it" and lexicon.dummy_it.match(folded, match.start(), sentence.end):
             continue
@@ -130,6 +134,10 @@ def _resolve(text: str, folded: str, start: int, end: int, kind: str, entities: 
     lists = _ListContext(folded, lexicon, named, counted)
     if kind == "plural":
         ids, antecedent = _salient_list(entities, history, start, _count(surface.lower()), lists)
+    elif kind == "product":
+        ids, antecedent = _antecedent(entities, history[-1:], start, True, fits)
+        if antecedent is None:
+            return None         # "the cameras" with no company just before: cameras in general
     elif kind == "plural_pronoun":
         ids, antecedent = _salient_list(entities, history[-1:], start, None, lists)
         if antecedent is None:
@@ -150,6 +158,11 @@ def _resolve(text: str, folded: str, start: int, end: int, kind: str, entities: 
 
 _COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
            "eight": 8, "nine": 9, "ten": 10}
+
+
+def _plural_body(surface: str) -> bool:
+    word = surface.split()[-1] if surface.split() else ""
+    return word.endswith("s") and word not in ("us", "u.s.", "congress", "commons", "its")
 
 
 def _describes_name(folded: str, end: int, companies: list[Mention]) -> bool:
@@ -189,8 +202,9 @@ def _antecedent(entities: list[_Entity], history: list[list[_Entity]], position:
     """Within the sentence: the subject (first company) for "the company", the nearest entity for
     "it"; otherwise the focus (first entity) of the latest sentence that had one."""
     def suitable(entity: _Entity) -> bool:
-        return (not entity.contrasted and (entity.ids is not None or not companies_only)
-                and fits(entity))
+        if entity.ids is None and (companies_only or _plural_body(entity.surface)):
+            return False        # "officials said its ...": "its" is not the officials'
+        return not entity.contrasted and fits(entity)
 
     # A company inside an aside that closed before the reference (", which makes X's chips,")
     # is not what a later "it" refers to.

@@ -105,6 +105,8 @@ class ReferencesLexicon(_Strict):
     company_nouns: list[str] = Field(description="Heads of descriptions that refer back to a "
                                      "company: 'the Chinese camera maker'.")
     company_plural_nouns: list[str]
+    product_nouns: list[str] = Field([], description="Heads of descriptions of a company's "
+                                     "products: 'the cameras' (the company named just before).")
     blocked_modifiers: list[str] = Field(description="Words that make a description point to "
                                          "another company: 'the rival firm'.")
     nationalities: dict[str, list[str]] = Field(
