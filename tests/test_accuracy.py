@@ -25,10 +25,10 @@ ARTICLES = Path(__file__).parent / "articles"
 Pair = tuple[str, str]          # (article number "001", vendor as keyed in expect)
 
 # Floors a little under the figures measured when they were set; raise them as accuracy improves.
-# Measured: P=1.000 R=0.768 F1=0.869, 0 of 43 clean pairs flagged.
+# Measured: P=1.000 R=0.800 F1=0.889, 0 of 43 clean pairs flagged.
 MIN_PRECISION = 0.95
-MIN_RECALL = 0.74
-MIN_F1 = 0.84
+MIN_RECALL = 0.77
+MIN_F1 = 0.86
 MAX_CLEAN_PAIRS_FLAGGED = 0
 
 # Mismatches known when the floors were set: "-category" missed, "+category" wrongly reported.
@@ -39,20 +39,16 @@ KNOWN_MISMATCHES: dict[Pair, str] = {
     ("001", "Hikvision"): "-sanctions",
     ("001", "Megvii"): "-sanctions",
     ("001", "iFlytek"): "-sanctions",
-    # claim about "the cameras" (the vendor's products) in a sentence naming no company
-    ("002", "Hikvision"): "-security",
     # a restriction worded as a negation ("would not buy any further Kestrel Vision products")
     ("008", "Nanjing Kestrel Vision Technology Co., Ltd."): "-government_restriction",
-    # paraphrase of ethnic detection ("label people as Uygur")
-    ("009", "Dahua Technology"): "-ethnic_profiling",
     # "Asked whether ..., SenseTime declined to comment" read as hypothetical
     ("010", "SenseTime"): "-transparency",
     # ownership through "its largest shareholder is a holding company controlled by a state group"
     ("014", "ZTE"): "-state_control",
     # paraphrase: restraint chairs "used to torture detainees"
     ("016", "Tiandy Technologies"): "-human_rights",
-    # regulator decision and reprimand; data access paraphrase ("engineers in China view footage")
-    ("017", "Halden Vision Systems Ltd"): "-audit_finding -security",
+    # data access paraphrase ("allowed engineers in China to view live footage")
+    ("017", "Halden Vision Systems Ltd"): "-security",
     # "SenseTime joins Megvii, Hikvision and DJI, which were already on the list"
     ("020", "DJI"): "-sanctions",
     ("020", "Hikvision"): "-sanctions",
@@ -63,10 +59,6 @@ KNOWN_MISMATCHES: dict[Pair, str] = {
     ("023", "Anhui Tianlan Electronics Co., Ltd."): "-sanctions",
     # state ownership of the parent (CETC) does not reach the subsidiary
     ("026", "Hikvision"): "-state_control",
-    # screening conclusions about "the company's network switches"; "the equipment posed a risk"
-    ("027", "Wuxi Heron Telecom Equipment Co., Ltd."): "-audit_finding -security",
-    # "posed an unacceptable risk that Russian intelligence could collect data"
-    ("028", "Kaspersky"): "-security",
     # rebuttal and remediation paraphrase ("based on fundamental misconceptions")
     ("033", "TikTok"): "-vendor_response",
     # "the security of Huwai equipment could no longer be guaranteed"; "urged ... to reconsider"
