@@ -77,7 +77,7 @@ def explain(typed: str, rule_id: str, corpus: Path, rule_set: RuleSet,
     if rule.status == "deprecated":
         raise DueDiligenceError(f"rule '{rule_id}' is deprecated: the engine does not run it")
     vendor = resolve_vendor(typed, rule_set)
-    family = rule_set.registry.family(vendor.id) if vendor.registry_entry else {vendor.id}
+    family = {vendor.id}      # a subsidiary's own entry is a vendor of its own, as in check
     engine = engine_for(rule_set, [vendor])
     result = Explanation(vendor, family, rule, display_path(corpus))
     for item in iter_corpus(corpus):

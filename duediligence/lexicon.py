@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import regex
 
-from .ruleset import LexiconBody
+from .ruleset import LexiconBody, MarkersLexicon
 
 FLAGS = regex.VERBOSE | regex.IGNORECASE
 _NUMBERS = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|\w+\s+more)"
@@ -79,17 +79,8 @@ def compile_lexicon(body: LexiconBody) -> Lexicon:
     modifiers = rf"((?:(?!(?:the|a|an|this|that|these|those)\b)[\w'-]+\s+){{0,{refs.max_modifiers}}}?)"
     return Lexicon(
         body=body,
-        negation=regex.compile(markers.negation, FLAGS),
-        negation_before=regex.compile(markers.negation_before, FLAGS),
-        hypothetical=regex.compile(markers.hypothetical, FLAGS),
-        allegation=regex.compile(markers.allegation, FLAGS),
-        clause_breaks=regex.compile(markers.clause_breaks, FLAGS),
-        reporting_verbs=regex.compile(markers.reporting_verbs, FLAGS),
-        contrast=regex.compile(markers.contrast, FLAGS),
-        other_party_possessive=regex.compile(markers.other_party_possessive, FLAGS),
-        connectors=regex.compile(markers.connectors, FLAGS),
-        companions=regex.compile(markers.companions, FLAGS),
-        parenthetical=regex.compile(markers.parenthetical, FLAGS),
+        **{name: regex.compile(getattr(markers, name), FLAGS)
+           for name in MarkersLexicon.model_fields},
         dummy_it=regex.compile(refs.dummy_it, FLAGS),
         singular_reference=regex.compile(
             rf"\b(?:the|this|that)\s+{modifiers}({_words(refs.company_nouns)})\b", FLAGS),

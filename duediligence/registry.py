@@ -141,15 +141,3 @@ class Registry:
             return self.vendors[typed]
         vendor_id = self._by_key.get(name_key(typed))
         return self.vendors[vendor_id] if vendor_id else None
-
-    def family(self, vendor_id: str) -> set[str]:
-        """The vendor and every registry vendor whose parent chain leads to it."""
-        members = {vendor_id}
-        changed = True
-        while changed:
-            changed = False
-            for vendor in self.vendors.values():
-                if vendor.id not in members and vendor.parent in members:
-                    members.add(vendor.id)
-                    changed = True
-        return members

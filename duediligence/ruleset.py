@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from enum import IntEnum
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,19 +27,6 @@ from .errors import DueDiligenceError, Location, RuleSetError
 from .registry import Registry, RegistryFile, VendorEntry
 from .report import Category
 from .yamlsource import SourcedYaml, load_yaml
-
-
-class Severity(IntEnum):
-    """How much a concern weighs; ordered, so ``severity >= Severity.HIGH`` reads naturally."""
-
-    INFO = 0       # context a reader should see; no points (vendor responses)
-    LOW = 1        # weak evidence on its own (e.g. a wire-style "did not respond")
-    MEDIUM = 2     # a concern to weigh and follow up
-    HIGH = 3       # a serious concern that needs escalation
-    CRITICAL = 4   # grave: listing, ban or abuse finding by an authority
-
-    def __str__(self) -> str:
-        return self.name.lower()
 
 
 class _Strict(BaseModel):
@@ -86,9 +72,6 @@ class Rule(_Strict):
     examples: Examples
     falsepositives: list[str] = []
 
-    @property
-    def severity_level(self) -> Severity:
-        return Severity[self.severity.upper()]
 
 
 class RuleFile(_Strict):

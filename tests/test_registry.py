@@ -55,12 +55,16 @@ def test_registry_lookup_by_any_name(rule_set, typed):
     assert resolve_vendor(typed, rule_set).id == "hikvision"
 
 
-def test_registry_vendors_are_well_formed(rule_set):
+def test_registry_parents_are_registry_vendors_without_cycles(rule_set):
     vendors = rule_set.registry.vendors
     for vendor in vendors.values():
-        if vendor.parent is not None and vendor.parent in vendors:
-            assert vendor.id in rule_set.registry.family(vendor.parent)
-    assert "ezviz" in rule_set.registry.family("hikvision")
+        seen, parent = {vendor.id}, vendor.parent
+        while parent is not None:
+            assert parent in vendors, f"{vendor.id}: parent {parent!r} is not a registry id"
+            assert parent not in seen, f"{vendor.id}: parent chain loops"
+            seen.add(parent)
+            parent = vendors[parent].parent
+    assert vendors["ezviz"].parent == "hikvision"
 
 
 # --- vendors not in the registry -----------------------------------------------------------------
