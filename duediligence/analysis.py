@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from .attribution import Attribution, Rejection, attribute
 from .corpus import Document
 from .lexicon import Lexicon, compile_lexicon
-from .matching import CompiledRule, RuleMatch, compile_rules, find_matches
+from .matching import RuleMatch, RuleMatcher, compile_rules
 from .mentions import CompanyFinder, Mention, NameIndex, Span
 from .references import resolve_references
 from .registry import Vendor
@@ -67,9 +67,9 @@ class Engine:
         self.countries = {v.id: v.country for v in self.vendors if v.country}
         references = rule_set.lexicon.references
         self.companies = CompanyFinder(references.company_suffixes, references.bodies)
-        self.rules: list[CompiledRule] = compile_rules(
+        self.matcher = RuleMatcher(compile_rules(
             [loaded.rule for loaded in rule_set.rules if loaded.rule.status != "deprecated"],
-            rule_set.lexicon.macros)
+            rule_set.lexicon.macros))
 
     def analyse(self, document: Document) -> DocumentAnalysis:
         folded, sentences, mentions, bodies = self._read(document)
@@ -121,7 +121,7 @@ class Engine:
             inside = [m for m in mentions[cursor:] if m.start < sentence.end]
             if not inside:
                 continue
-            matches = find_matches(self.rules, folded, sentence.start, sentence.end)
+            matches = self.matcher.find(folded, sentence.start, sentence.end)
             for match in matches:
                 others = [o for o in matches if o is not match]
                 outcome = attribute(match, sentence, inside, bodies, folded, self.lexicon, others)

@@ -5,12 +5,20 @@ A rule pattern is a regular expression written for people: it is matched against
 lexicon macro, and a match must start and end on word boundaries. Patterns run on the ``regex``
 engine with a time limit, so a pattern that backtracks badly on hostile text is cut off instead of
 hanging the run.
+
+Most sentences cannot match most patterns, and finding that out with the regex engine is the
+costliest step of a check. So each pattern is read once for the words any match of it must
+contain (as RE2's prefilter does: "covered list" needs "covered"; "(?:banned|barred) from" needs
+one of "banned", "barred"); one Aho-Corasick pass over a sentence finds which of those words it
+holds, and only the patterns that can match are run.
 """
 
 from __future__ import annotations
 
+import re._parser as sre_parse
 from dataclasses import dataclass
 
+import ahocorasick
 import regex
 
 from .errors import DueDiligenceError
@@ -25,11 +33,16 @@ class PatternError(ValueError):
     """A pattern that cannot be compiled; the message says why."""
 
 
+# A required word shorter than this ("of", "on") would let nearly every sentence through.
+MIN_TRIGGER = 3
+
+
 @dataclass(frozen=True)
 class CompiledPattern:
     source: str
     regex: regex.Pattern
     vendor_side: str
+    triggers: frozenset[str] | None     # one of these is in every match; None: always run
 
 
 @dataclass(frozen=True)
@@ -89,7 +102,7 @@ def compile_pattern(pattern: str, macros: dict[str, str]) -> regex.Pattern:
     """Compile one rule pattern; raise PatternError with a readable reason."""
     try:
         body = expand(pattern, macros)
-        compiled = regex.compile(rf"(?<![\w])(?:{body})(?![\w])", regex.IGNORECASE)
+        compiled = regex.compile(rf"\b(?:{body})(?![\w])", regex.IGNORECASE)
     except regex.error as exc:
         raise PatternError(f"pattern does not compile: {exc}") from None
     if compiled.search("") is not None:
@@ -105,18 +118,81 @@ def compile_rules(rules: list[Rule], macros: dict[str, str]) -> list[CompiledRul
             source, side = (entry, rule.vendor_side) if isinstance(entry, str) else (
                 entry.regex, entry.vendor_side or rule.vendor_side)
             try:
-                patterns.append(CompiledPattern(source, compile_pattern(source, macros), side))
+                patterns.append(CompiledPattern(source, compile_pattern(source, macros), side,
+                                                required_words(expand(source, macros))))
             except PatternError as exc:
                 raise DueDiligenceError(f"rule {rule.id}: {exc}") from None
         compiled.append(CompiledRule(rule, tuple(patterns)))
     return compiled
 
 
-def find_matches(rules: list[CompiledRule], folded: str, start: int, end: int) -> list[RuleMatch]:
-    """Every rule match in ``folded[start:end]``; one per rule and span, in text order."""
-    found: dict[tuple[str, int, int], RuleMatch] = {}
-    for compiled in rules:
-        for pattern in compiled.patterns:
+def required_words(pattern: str) -> frozenset[str] | None:
+    """Words one of which every match of ``pattern`` contains, or None when none can be told."""
+    try:
+        parsed = sre_parse.parse(pattern.lower())
+    except Exception:          # syntax only the regex module knows: no prefilter, always run
+        return None
+    words = _required(list(parsed))
+    return frozenset(words) if words and min(map(len, words)) >= MIN_TRIGGER else None
+
+
+def _required(items: list) -> set[str] | None:
+    """The most selective set of literals one of which every match of ``items`` must contain."""
+    candidates: list[set[str]] = []
+    run: list[str] = []
+    for op, value in items:
+        if op is sre_parse.LITERAL:
+            run.append(chr(value))
+            continue
+        if run:
+            candidates.append({"".join(run)})
+            run = []
+        if op is sre_parse.SUBPATTERN:
+            found = _required(list(value[-1]))
+        elif op is sre_parse.BRANCH:
+            branches = [_required(list(branch)) for branch in value[1]]
+            found = set().union(*branches) if all(branches) else None
+        elif op in (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT) and value[0] >= 1:
+            found = _required(list(value[2]))
+        else:
+            found = None       # classes, anchors, assertions, optional parts: nothing required
+        if found:
+            candidates.append(found)
+    if run:
+        candidates.append({"".join(run)})
+    return max(candidates, key=lambda c: (min(map(len, c)), -len(c)), default=None)
+
+
+class RuleMatcher:
+    """The compiled rules and the trigger words that tell which of them a sentence can match."""
+
+    def __init__(self, rules: list[CompiledRule]):
+        self.rules = rules
+        self._always = [(c, p) for c in rules for p in c.patterns if p.triggers is None]
+        self._by_word: dict[str, list[tuple[CompiledRule, CompiledPattern]]] = {}
+        for compiled in rules:
+            for pattern in compiled.patterns:
+                for word in pattern.triggers or ():
+                    self._by_word.setdefault(word, []).append((compiled, pattern))
+        self._automaton = ahocorasick.Automaton()
+        for word in self._by_word:
+            self._automaton.add_word(word, word)
+        if self._by_word:
+            self._automaton.make_automaton()
+
+    def candidates(self, folded: str, start: int, end: int):
+        """The (rule, pattern) pairs that can match in ``folded[start:end]``, in rule order."""
+        chosen = {id(p): (c, p) for c, p in self._always}
+        if self._by_word:
+            for _, word in self._automaton.iter(folded, start, end):
+                for compiled, pattern in self._by_word[word]:
+                    chosen.setdefault(id(pattern), (compiled, pattern))
+        return chosen.values()
+
+    def find(self, folded: str, start: int, end: int) -> list[RuleMatch]:
+        """Every rule match in ``folded[start:end]``; one per rule and span, in text order."""
+        found: dict[tuple[str, int, int], RuleMatch] = {}
+        for compiled, pattern in self.candidates(folded, start, end):
             try:
                 for match in pattern.regex.finditer(folded, start, end, timeout=MATCH_TIMEOUT):
                     key = (compiled.rule.id, match.start(), match.end())
@@ -124,4 +200,4 @@ def find_matches(rules: list[CompiledRule], folded: str, start: int, end: int) -
                                                     pattern.vendor_side))
             except TimeoutError:
                 continue
-    return sorted(found.values(), key=lambda m: (m.start, m.end, m.rule.id))
+        return sorted(found.values(), key=lambda m: (m.start, m.end, m.rule.id))
