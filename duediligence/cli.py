@@ -18,7 +18,7 @@ from .cache import open_cache
 from .changes import load_previous, with_changes
 from .check import check, resolve_vendor
 from .errors import DueDiligenceError
-from .outputs import write_atomic
+from .outputs import write_all
 from .report import report_json
 from .resources import bundled
 from .review import find_review
@@ -63,7 +63,8 @@ def validate_date(_ctx: click.Context, _param: click.Parameter, value: str | Non
     try:
         return dt.date.fromisoformat(value).isoformat()
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+        fail(f"--as-of: {value!r} is not a date in the form YYYY-MM-DD")
+        raise                                   # unreachable: fail() exits
 
 
 corpus_option = click.option(
@@ -119,8 +120,8 @@ def check_command(vendor: str, corpus: Path | None, rules: tuple[Path, ...], jso
         gate = fail_on or rule_set.bands_low_to_high()[-1].name
         known = [b.name for b in rule_set.bands_low_to_high()] + [NO_GATE]
         if gate not in known:
-            raise click.BadParameter(f"{gate!r} is not a band; choose from {', '.join(known)}",
-                                     param_hint="--fail-on")
+            raise DueDiligenceError(f"--fail-on: {gate!r} is not a band; choose from "
+                                    f"{', '.join(known)}")
         previous = load_previous(since_path) if since_path is not None else None
         review = find_review(resolve_vendor(vendor, rule_set).id, review_path, json_path)
         cache = open_cache(corpus or bundled("seeds"), cache_path, no_cache,
@@ -138,8 +139,7 @@ def check_command(vendor: str, corpus: Path | None, rules: tuple[Path, ...], jso
                                                   marking=marking or None)))
         if json_path is not None:
             outputs.append((json_path, payload))
-        for path, data in outputs:
-            write_atomic(path, data)
+        write_all(outputs)
     except DueDiligenceError as exc:
         fail(str(exc))
     finally:

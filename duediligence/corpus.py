@@ -84,7 +84,7 @@ def read_document(path: Path, relative: str) -> Document | Skipped:
     """Read one article, or say why it cannot be searched."""
     try:
         if path.stat().st_size > MAX_ARTICLE_BYTES:
-            return Skipped(relative, f"larger than {MAX_ARTICLE_BYTES // 1_000_000} MB")
+            return Skipped(relative, f"larger than {MAX_ARTICLE_BYTES:,} bytes")
         raw = path.read_bytes()
     except OSError as exc:
         return Skipped(relative, f"cannot be read: {exc.strerror or exc}")
@@ -105,7 +105,7 @@ def parse_document(raw: bytes, relative: str) -> Document | Skipped:
     except ValueError as exc:
         return Skipped(relative, f"malformed front matter: {exc}")
     if "title" not in meta:
-        first = text[body_start:].strip().split("\n", 1)[0].strip()
+        first = text[body_start:].lstrip("\ufeff").strip().split("\n", 1)[0].strip()
         meta["title"] = first[:300] if first else relative
     return Document(relative, text, sha, body_start, meta)
 

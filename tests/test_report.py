@@ -60,8 +60,6 @@ def test_front_matter_fields_and_title(run_cli, write_corpus, tmp_path):
     assert report["search"]["publishers"] == ["Test Wire"]
 
 
-@pytest.mark.xfail(strict=True, reason="known bug: corpus.parse_document keeps a leading BOM "
-                   "in the title derived from the first line")
 def test_bom_is_not_part_of_the_title(run_cli, write_corpus, tmp_path):
     corpus = write_corpus({"bom.txt": AWKWARD["crlf.txt"]})
     report = run_cli("check", "Hikvision", "--corpus", corpus, "--json", tmp_path / "r.json",
