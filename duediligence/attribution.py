@@ -60,8 +60,28 @@ def attribute(match: RuleMatch, sentence: Sentence, mentions: list[Mention], bod
               folded: str, lexicon: Lexicon,
               other_matches: list[RuleMatch]) -> Attribution | Rejection:
     """Read the clause around ``match`` and decide whom it is about."""
-    lo, hi, opener = clause_bounds(folded, sentence, match, lexicon)
-    asides = _asides(folded, lo, match.start, lexicon)
+    clause = clause_bounds(folded, sentence, match, lexicon)
+    asides = _asides(folded, clause[0], match.start, lexicon)
+    found = _subject(match, mentions, bodies, folded, lexicon, clause, asides)
+    if isinstance(found, Rejection):
+        return found
+    group, where, before, after = found
+    rejection = (_marker_rejection(match, sentence, group, where, folded, lexicon, clause,
+                                   asides, other_matches)
+                 or _disqualified(group, where, before, folded, lexicon))
+    if rejection is not None:
+        return rejection
+    if where == "before":
+        group += _companions(after, folded, lexicon)
+    ids = frozenset().union(*(m.vendor_ids for m in group))
+    allegation = lexicon.allegation.search(folded, sentence.start, sentence.end) is not None
+    return Attribution(ids, tuple(group), allegation, _explain(group, where, len(group), allegation))
+
+
+def _subject(match: RuleMatch, mentions: list[Mention], bodies: list[Span], folded: str,
+             lexicon: Lexicon, clause: tuple[int, int, int], asides: list[tuple[int, int]]):
+    """(group, where, companies before, companies after) of the claim, or why there is none."""
+    lo, hi, _ = clause
     candidates = [m for m in mentions
                   if lo <= m.start and m.end <= hi and not _inside(m, asides)]
     before = [m for m in candidates if m.end <= match.start and not _possessive_in_phrase(m, folded)]
@@ -71,55 +91,63 @@ def attribute(match: RuleMatch, sentence: Sentence, mentions: list[Mention], bod
     inside = [m for m in candidates if match.start <= m.start and m.end <= match.end]
     inside = [m for m in inside if m.kind != "reference"] or inside   # "its existing X kit": X
     if match.vendor_side in ("before", "either") and before:
-        group, where = _list_ending(before, folded, lexicon), "before"
+        group = _list_ending(before, folded, lexicon)
         if _COORDINATED_VERB.search(folded, group[-1].end, match.start):
             # "X found that Y infringed Z's patents, and issued an order": the second verb shares
             # the first verb's subject, so the claim goes to the clause's first company.
             group = _list_starting(before, folded, lexicon)
-    elif inside:
-        group, where = _list_starting(inside, folded, lexicon), "inside"
-    elif match.vendor_side in ("after", "either") and after:
-        group, where = _list_starting(after, folded, lexicon), "after"
-    else:
-        side = {"before": "before", "after": "after"}.get(match.vendor_side, "before or after")
-        return Rejection(f"no company {side} the matched words in their clause")
+        return group, "before", before, after
+    if inside:
+        return _list_starting(inside, folded, lexicon), "inside", before, after
+    if match.vendor_side in ("after", "either") and after:
+        return _list_starting(after, folded, lexicon), "after", before, after
+    side = {"before": "before", "after": "after"}.get(match.vendor_side, "before or after")
+    return Rejection(f"no company {side} the matched words in their clause")
 
+
+def _marker_rejection(match: RuleMatch, sentence: Sentence, group: list[Mention], where: str,
+                      folded: str, lexicon: Lexicon, clause: tuple[int, int, int],
+                      asides: list[tuple[int, int]],
+                      other_matches: list[RuleMatch]) -> Rejection | None:
+    """Negation, denial framing, hypotheticals and questions that take the claim back."""
+    lo, _, opener = clause
     # Words of other claims ("did not respond") do not negate this one; a vendor's denial does.
     cue_spans = [(o.start, o.end) for o in other_matches if "denial" not in o.rule.allow]
-    cue_spans.append((match.start, match.end))
-    blocked = asides + cue_spans
-    scope_start = opener      # the word that opened the clause ("urged", "asked") frames it too
+    blocked = asides + cue_spans + [(match.start, match.end)]
     # A negation binds to the claim when it stands between its subject and the matched words
     # ("X was not listed"), or just before the subject ("neither X nor Y"); earlier words in the
     # clause ("no new cameras from X may be used, citing risks") belong to another verb.
     negation_start = max(lo, group[0].start - NEGATION_REACH) if where == "before" else lo
     if _marker(lexicon.negation, folded, negation_start, match.start, blocked):
         return Rejection("negated in its clause")
+    # The word that opened the clause ("urged", "asked", "denied that") frames it too.
     if "denial" not in match.rule.allow and _marker(
-            lexicon.negation_before, folded, scope_start, match.start, blocked):
+            lexicon.negation_before, folded, opener, match.start, blocked):
         return Rejection("denied or doubted in its clause")
-    if "hypothetical" not in match.rule.allow:
-        # A fronted phrase ("Asked whether ..., X declined") does not make the claim hypothetical.
-        hypothetical_start = scope_start
-        if where == "before":
-            hypothetical_start = max(scope_start, folded.rfind(",", scope_start, group[0].start) + 1)
-        if _marker(lexicon.hypothetical, folded, hypothetical_start, match.start, blocked):
-            return Rejection("hypothetical or conditional wording in its clause")
-        if sentence.text.rstrip(" \"'”’)").endswith("?"):
-            return Rejection("the sentence is a question")
+    if "hypothetical" in match.rule.allow:
+        return None
+    # A fronted phrase ("Asked whether ..., X declined") does not make the claim hypothetical.
+    hypothetical_start = opener
+    if where == "before":
+        hypothetical_start = max(opener, folded.rfind(",", opener, group[0].start) + 1)
+    if _marker(lexicon.hypothetical, folded, hypothetical_start, match.start, blocked):
+        return Rejection("hypothetical or conditional wording in its clause")
+    if sentence.text.rstrip(" \"'”’)").endswith("?"):
+        return Rejection("the sentence is a question")
+    return None
 
-    if where == "inside" and before and _list_ending(before, folded, lexicon)[-1].vendor_ids & \
-            frozenset().union(*(m.vendor_ids for m in group)):
+
+def _disqualified(group: list[Mention], where: str, before: list[Mention], folded: str,
+                  lexicon: Lexicon) -> Rejection | None:
+    """A subject that turns out not to be the party the claim is about."""
+    named = frozenset().union(*(m.vendor_ids for m in group))
+    if where == "inside" and before and _list_ending(before, folded, lexicon)[-1].vendor_ids & named:
         return Rejection("the company acts on itself ('X removed its kit'): not done to it")
     if lexicon.is_contrasted(folded, group[0].start):
         return Rejection(f"'{group[0].surface}' is named only as a point of comparison")
-    if where == "before":
-        group += _companions(after, folded, lexicon)
-    ids = frozenset().union(*(m.vendor_ids for m in group))
     if lexicon.names_other_party(folded, group[-1].end):
         return Rejection(f"'{group[-1].surface}' is followed by a possessive naming another party")
-    allegation = lexicon.allegation.search(folded, sentence.start, sentence.end) is not None
-    return Attribution(ids, tuple(group), allegation, _explain(group, where, len(group), allegation))
+    return None
 
 
 def clause_bounds(folded: str, sentence: Sentence, match: RuleMatch,
