@@ -34,7 +34,7 @@ from xml.etree import ElementTree as ET
 import jinja2
 
 from .errors import OutputError
-from .report import DocumentInfo, Evidence, Finding, Report
+from .report import Band, DocumentInfo, Evidence, Finding, Report
 from .resources import bundled
 
 if TYPE_CHECKING:  # WeasyPrint is imported lazily: it costs ~0.5 s and only the memo needs it.
@@ -177,6 +177,7 @@ class ConcernRow:
     strongest: Citation | None
     strongest_finding: str | None
     excerpt: str | None       # the strongest quote, cut at a word boundary when long
+    quoted: str | None        # the excerpt in quotation marks (see ``summary_quote``)
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,22 @@ class FindingView:
     finding: Finding
     label: str
     citations: list[Citation]
+
+
+@dataclass(frozen=True)
+class ScoredRow:
+    """A finding that adds points, with the arithmetic a reader can redo."""
+
+    finding: Finding
+    arithmetic: str           # "15 × 1.5 × 1.875 × 1.5 = 63.28125"
+    product: str              # "63.28125": may differ from the points by the shares' rounding
+    points: str               # "63.29"
+
+
+@dataclass(frozen=True)
+class BandRow:
+    band: Band
+    current: bool             # the vendor's band
 
 
 @dataclass(frozen=True)
@@ -235,6 +252,45 @@ def excerpt(quote: str, limit: int = SUMMARY_QUOTE_CHARS) -> str:
     return cut.rstrip(" ,;:") + " …"
 
 
+_OPENING_QUOTES = {"“": "”", '"': '"'}
+
+
+def summary_quote(text: str) -> str:
+    """``text`` in quotation marks for the concern summary, without doubling a mark the quote
+    already starts with: a quote that opens with a quotation mark keeps it as the opening mark,
+    and gets a closing mark only when its own opening mark is left unclosed (a cut quote).
+    A final " …" (see ``excerpt``) is bound to the last word by a no-break space."""
+    if text.endswith(" …"):          # keep the ellipsis on the line of the last word
+        text = text[:-2] + "\u00a0…"
+    closing = _OPENING_QUOTES.get(text[:1])
+    if closing is None:
+        return f"“{text}”"
+    if closing == '"':
+        unclosed = text.count('"') % 2 == 1
+    else:     # a curly opening may be closed by a curly or a straight mark
+        unclosed = text.count("“") > text.count("”") + text.count('"')
+    return text + closing if unclosed else text
+
+
+def _exact(value: float) -> str:
+    """A factor or product written in full (up to 6 decimals): 1.875, 63.28125, 1.8."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def arithmetic(finding: Finding) -> str:
+    """Severity points × category weight × repetition × corroboration = their product, exactly.
+
+    The finding's points are the sum of its quotes' shares, each rounded to 0.01, so they can
+    differ from this product in the second or third decimal; the memo shows both."""
+    f = finding.factors
+    values = (f.severity_points, f.category_weight, f.repetition, f.corroboration)
+    product = 1.0
+    for value in values:
+        product *= value
+    return " × ".join(_exact(v) for v in values) + f" = {_exact(product)}"
+
+
 def _view(report: Report) -> dict:
     documents = {doc.path: doc for doc in report.documents}
     names = frozenset(n.casefold() for n in (report.vendor.name, *report.vendor.aliases))
@@ -263,7 +319,9 @@ def _view(report: Report) -> dict:
             _citation(best[0], documents, names) if best else None,
             best[1].id if best else None,
             excerpt(best[0].quote) if best else None,
+            summary_quote(excerpt(best[0].quote)) if best else None,
         ))
+    scored = [_scored_row(f) for f in report.findings if f.points]
     cited = {e.document for f in report.findings for e in f.evidence}
     sources = [d for d in report.documents if d.mentions > 0 or d.path in cited]
     return {
@@ -273,7 +331,16 @@ def _view(report: Report) -> dict:
         "sources": sources,
         "unlisted_documents": len(report.documents) - len(sources),
         "clean": not concerns,
+        "scored": scored,
+        "rounded": next((row for row in scored if row.product != row.points), None),
+        "unscored": [finding_view(f) for f in report.findings if not f.points],
+        "bands": [BandRow(b, b.name == report.band.name) for b in report.score_breakdown.bands],
     }
+
+
+def _scored_row(finding: Finding) -> ScoredRow:
+    line = arithmetic(finding)
+    return ScoredRow(finding, line, line.rsplit(" = ", 1)[1], _number(finding.points))
 
 
 def _label(category: str) -> str:

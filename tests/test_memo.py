@@ -196,6 +196,91 @@ def test_what_was_searched_and_method(seed):
     assert f"duediligence{report.tool.version}" in text
 
 
+def _figure(value: float) -> str:
+    """A factor or product as the memo prints it: up to 6 decimals, no trailing zeros."""
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def test_method_shows_the_arithmetic_of_each_scored_finding(seed):
+    report, pages = seed["report"], seed["pages"]
+    method = flat(seed["text"].split("6. Method")[1].split("7. Review and sign-off")[0])
+    scored = [f for f in report.findings if f.points]
+    top = scored[0]
+    assert top.points == max(f.points for f in report.findings)
+    for finding in scored:
+        f = finding.factors
+        product = f.severity_points * f.category_weight * f.repetition * f.corroboration
+        # The product and the points differ only by the rounding of each quote's share.
+        assert abs(product - finding.points) <= 0.005 * len(finding.evidence) + 1e-9
+        line = (f"{_figure(f.severity_points)} × {_figure(f.category_weight)} × "
+                f"{_figure(f.repetition)} × {_figure(f.corroboration)} = {_figure(product)}")
+        row = f"{finding.id} {f.independent_sources} {line} {memo._number(finding.points)}"
+        assert flat(row) in method, row
+    # The top finding's line, as a reader would find it on the page.
+    f = top.factors
+    line = (f"{_figure(f.severity_points)} × {_figure(f.category_weight)} × "
+            f"{_figure(f.repetition)} × {_figure(f.corroboration)} = ")
+    assert any(line in p for p in pages), line
+    total = memo._number(report.score_breakdown.total)
+    assert flat(f"Total {len(scored)} findings: the sum of their points is the score {total}") \
+        in method
+    assert abs(sum(f.points for f in scored) - report.score_breakdown.total) < 0.005
+    for finding in report.findings:
+        if not finding.points:
+            assert finding.id in method.split("Notlisted")[1]
+
+
+def test_method_lists_every_band_and_marks_the_vendors_in_words(seed):
+    report = seed["report"]
+    method = flat(seed["text"].split("6. Method")[1].split("7. Review and sign-off")[0])
+    bands = report.score_breakdown.bands
+    assert len(bands) >= 3 and report.band.name in [b.name for b in bands]
+    for band in bands:
+        marker = "This vendor’s band" if band.name == report.band.name else ""
+        row = f"{band.name.upper()} {marker} {memo._number(band.min_score)} {band.recommendation}"
+        assert flat(row) in method, row
+    assert method.count(flat("This vendor’s band")) == 1
+
+
+def test_method_tables_do_not_split_across_pages(seed):
+    pages = seed["pages"]
+    points = [i for i, p in enumerate(pages) if "Points of each finding" in p
+              or "the sum of their points is the score" in p]
+    bands = [i for i, p in enumerate(pages) if "Rating bands" in p
+             or "This vendor’s band" in p]
+    assert len(set(points)) == 1 and len(set(bands)) == 1, (points, bands)
+
+
+def test_concern_summary_starts_on_page_1_and_keeps_its_total(seed):
+    pages, report = seed["pages"], seed["report"]
+    assert "2. Concern summary" in pages[0]
+    assert "Category Findings Points Strongest quote" in pages[0]
+    [page_of_total] = [p for p in pages if "Section 6 shows how the points add up" in p]
+    before_total = page_of_total.split("Section 6 shows how the points add up")[0]
+    # The total row shares its page with at least one category row above it.
+    assert re.search(r"(assertion|allegation), finding F-[0-9a-f]+\) Total \d+ ", before_total)
+    concerns = [f for f in report.findings if f.category != "vendor_response"]
+    total = f"Total {len(concerns)} {memo._number(report.score)}"
+    assert total in before_total
+
+
+def test_concern_summary_quotes_are_not_doubled(seed):
+    summary = seed["text"].split("2. Concern summary")[1].split("3. Findings")[0]
+    for doubled in ("““", "“\"", "””", "\"”"):
+        assert doubled not in summary
+    # The seed has a strongest quote that itself opens with a quotation mark.
+    assert "“The company seems unwilling" in summary
+
+
+def test_summary_quote_marks():
+    assert memo.summary_quote("plain words") == "“plain words”"
+    assert memo.summary_quote("“Quoted in full,” he said.") == "“Quoted in full,” he said."
+    assert memo.summary_quote("“Cut short …") == "“Cut short\u00a0…”"
+    assert memo.summary_quote('"Straight" marks') == '"Straight" marks'
+    assert memo.summary_quote('"Straight cut …') == '"Straight cut\u00a0…"'
+    assert memo.summary_quote("said “this” …") == "“said “this”\u00a0…”"
+
+
 def test_marking_on_every_page_and_in_the_body(seed):
     pages = seed["pages"]
     assert all(MARKING in p for p in pages)
@@ -296,6 +381,14 @@ def test_clean_vendor_memo_is_short_and_says_so(cjk_clean):
     assert "3. Findings" not in text and "5. What was searched" not in text
     assert "4. What was searched" in text and "Not searched" in text
     assert "is not in the vendor registry" in text
+
+
+def test_clean_vendor_memo_shows_the_bands_with_its_own_marked(cjk_clean):
+    report, text = cjk_clean["report"], flat(cjk_clean["text"])
+    assert report.score == 0
+    for band in report.score_breakdown.bands:
+        assert flat(band.name.upper()) in text and flat(band.recommendation) in text
+    assert flat(f"{report.band.name.upper()} This vendor’s band") in text
 
 
 # --------------------------------------------------------------------------------------------
@@ -460,7 +553,8 @@ def test_memo_id_is_ascii_and_depends_on_the_report():
             "vendor": {"id": vendor_id, "name": "x", "aliases": [], "registry_entry": False},
             "rating": "low", "band": {"name": "low", "min_score": 0, "recommendation": "r",
                                       "meaning": "m"},
-            "score": 0, "score_breakdown": {"formula": "f", "categories": [], "total": 0},
+            "score": 0, "score_breakdown": {"formula": "f", "bands": [], "categories": [],
+                                "total": 0},
             "findings": [], "documents": [],
             "search": {"corpus": "c", "corpus_sha256": "0" * 64, "documents_searched": 0,
                        "documents_mentioning": 0, "earliest_date": None, "latest_date": None,
