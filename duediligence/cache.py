@@ -30,6 +30,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import sys
 import time
@@ -41,7 +42,7 @@ from pathlib import Path
 from .analysis import Claim, DocumentAnalysis
 
 CACHE_NAME = ".duediligence-cache.sqlite"
-FORMAT = 1                        # bump when the layout of the tables or values changes
+FORMAT = 2                        # bump when the layout of the tables or values changes
 APPLICATION_ID = 0x64644331       # "ddC1" in the SQLite header: this file is ours
 KEEP_GENERATIONS = 3              # rule-set/code generations kept; older ones are pruned
 RACY_NS = 2_000_000_000           # files modified this recently are not remembered by stat
@@ -115,20 +116,25 @@ def open_cache(corpus: Path, explicit: Path | None, disabled: bool, warn: Warn,
     return AnalysisCache.open(explicit, warn)
 
 
+# The modules whose code decides what a document's analysis is (and how it is stored); the cache
+# follows their imports within the package, so a change anywhere they reach is a new context.
+_ANALYSIS_ROOTS = ("analysis", "corpus", "parallel", "cache")
+_LOCAL_IMPORT = re.compile(r"^\s*from \.(\w*) import ([\w, ()]+)", re.MULTILINE)
+
+
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """SHA-256 over this package's source and the versions of the libraries the engine uses.
-
-    Any change to the code (a tuned attribution module, a new release) is a new context: the
-    cache never serves an analysis made by other code.
-    """
+    """SHA-256 over the source of the modules the analysis depends on and the versions of the
+    libraries the engine uses: a tuned attribution module or an upgrade is a new context, so the
+    cache never serves an analysis made by other code. (Changes to the memo, the CLI or the
+    report builder do not touch the analysis, and leave the cache valid.)"""
     from importlib import metadata
     import unicodedata
 
-    digest = hashlib.sha256()
     package = Path(__file__).parent
-    for path in sorted(package.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    digest = hashlib.sha256()
+    for name in sorted(_module_closure(package)):
+        digest.update(name.encode() + b"\0" + (package / f"{name}.py").read_bytes() + b"\0")
     for library in ("regex", "pyahocorasick", "rapidfuzz", "anyascii", "pyyaml"):
         try:
             version = metadata.version(library)
@@ -137,6 +143,20 @@ def code_fingerprint() -> str:
         digest.update(f"{library}={version}\0".encode())
     digest.update(f"python={sys.version_info[:2]} unicode={unicodedata.unidata_version}".encode())
     return digest.hexdigest()
+
+
+def _module_closure(package: Path) -> set[str]:
+    """The package's modules reachable by relative imports from the analysis roots."""
+    seen: set[str] = set()
+    todo = list(_ANALYSIS_ROOTS)
+    while todo:
+        name = todo.pop()
+        if name in seen or not (package / f"{name}.py").is_file():
+            continue
+        seen.add(name)
+        for module, names in _LOCAL_IMPORT.findall((package / f"{name}.py").read_text("utf-8")):
+            todo += [module] if module else re.findall(r"\w+", names)
+    return seen
 
 
 def generation_key(rule_set_sha256: str) -> str:
@@ -152,10 +172,6 @@ def context_key(generation: str, extra_vendors: Iterable = ()) -> str:
         return generation
     text = generation + "\0" + json.dumps(extra, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _digest(*parts: str) -> str:
-    return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
 
 
 def encode_analysis(analysis: DocumentAnalysis | str) -> str:
@@ -187,15 +203,19 @@ assert [f.name for f in dataclasses.fields(DocumentAnalysis)] == ["path", "claim
 
 
 _SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS analyses (context TEXT NOT NULL, sha256 TEXT NOT NULL, "
-    " data TEXT NOT NULL, digest TEXT NOT NULL, PRIMARY KEY (context, sha256)) WITHOUT ROWID",
-    "CREATE TABLE IF NOT EXISTS contexts (context TEXT PRIMARY KEY, generation TEXT NOT NULL, "
-    " used INTEGER NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS files (corpus TEXT NOT NULL, path TEXT NOT NULL, "
-    " code TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, "
-    " ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, data TEXT NOT NULL, "
-    " digest TEXT NOT NULL, PRIMARY KEY (corpus, path)) WITHOUT ROWID",
+    # Contexts and corpora get small ids so that the big tables do not repeat 64-character keys.
+    "CREATE TABLE IF NOT EXISTS contexts (id INTEGER PRIMARY KEY, context TEXT NOT NULL UNIQUE, "
+    " generation TEXT NOT NULL, used INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS analyses (context INTEGER NOT NULL, sha256 BLOB NOT NULL, "
+    " data TEXT NOT NULL, digest BLOB NOT NULL, PRIMARY KEY (context, sha256)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS corpora (id INTEGER PRIMARY KEY, corpus TEXT NOT NULL, "
+    " code TEXT NOT NULL, UNIQUE (corpus, code))",
+    "CREATE TABLE IF NOT EXISTS files (corpus INTEGER NOT NULL, path TEXT NOT NULL, "
+    " size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, "
+    " inode INTEGER NOT NULL, sha256 BLOB NOT NULL, body_start INTEGER NOT NULL, "
+    " meta TEXT NOT NULL, digest BLOB NOT NULL, PRIMARY KEY (corpus, path)) WITHOUT ROWID",
 )
+_TABLES = ("contexts", "analyses", "corpora", "files")
 _LOOKUP_BATCH = 400               # SQLite's default limit on bound parameters is 999 (older builds)
 
 
@@ -209,6 +229,9 @@ class AnalysisCache:
         self._warn = warn
         self.stats = CacheStats()
         self._code = code_fingerprint()
+        self._generations: dict[str, str] = {}       # context -> generation, as registered
+        self._context_ids: dict[str, int] = {}
+        self._corpus_ids: dict[str, int] = {}
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -243,42 +266,68 @@ class AnalysisCache:
     def usable(self) -> bool:
         return self._db is not None
 
+    def register(self, contexts: dict[str, str]) -> None:
+        """Declare the contexts (context -> generation) this run reads and writes."""
+        self._generations.update(contexts)
+        self._write(self._ensure_ids)
+
+    def _ensure_ids(self, db: sqlite3.Connection) -> None:
+        now = time.time_ns()
+        for context, generation in self._generations.items():
+            db.execute("INSERT INTO contexts (context, generation, used) VALUES (?, ?, ?) "
+                       "ON CONFLICT (context) DO UPDATE SET used = excluded.used",
+                       (context, generation, now))
+            self._context_ids[context] = db.execute(
+                "SELECT id FROM contexts WHERE context = ?", (context,)).fetchone()[0]
+        for corpus in list(self._corpus_ids):
+            self._corpus_ids[corpus] = self._corpus_id(db, corpus)
+
+    def _corpus_id(self, db: sqlite3.Connection, corpus: str) -> int:
+        db.execute("INSERT OR IGNORE INTO corpora (corpus, code) VALUES (?, ?)", (corpus, self._code))
+        return db.execute("SELECT id FROM corpora WHERE corpus = ? AND code = ?",
+                          (corpus, self._code)).fetchone()[0]
+
     # -- reading -------------------------------------------------------------------------------
 
     def files(self, corpus: str) -> dict[str, FileRecord]:
         """Every remembered file of ``corpus`` (its resolved path), by relative path."""
-        rows = self._read("SELECT path, size, mtime_ns, ctime_ns, inode, data, digest FROM files "
-                          "WHERE corpus = ? AND code = ?", (corpus, self._code))
+        if corpus not in self._corpus_ids:
+            self._corpus_ids[corpus] = -1
+            self._write(lambda db: self._corpus_ids.__setitem__(corpus, self._corpus_id(db, corpus)))
+        corpus_id = self._corpus_ids[corpus]
+        rows = self._read("SELECT path, size, mtime_ns, ctime_ns, inode, sha256, body_start, meta, "
+                          "digest FROM files WHERE corpus = ?", (corpus_id,))
         known: dict[str, FileRecord] = {}
-        for path, size, mtime, ctime, inode, data, digest in rows:
-            if digest != _digest(corpus, path, self._code, str(size), str(mtime), str(ctime),
-                                 str(inode), data):
+        for path, size, mtime, ctime, inode, sha, body, meta, digest in rows:
+            if digest != _file_digest(corpus, self._code, path, size, mtime, ctime, inode, sha,
+                                      body, meta):
                 return self._corrupt("a file entry does not match its checksum") or {}
             try:
-                value = json.loads(data)
-                known[path] = FileRecord(FileState(size, mtime, ctime, inode), str(value["sha256"]),
-                                         int(value["body_start"]),
-                                         {str(k): str(v) for k, v in value["meta"].items()})
-            except (ValueError, KeyError, TypeError, AttributeError):
+                known[path] = FileRecord(FileState(size, mtime, ctime, inode), sha.hex(), int(body),
+                                         {str(k): str(v) for k, v in json.loads(meta).items()})
+            except (ValueError, TypeError, AttributeError):
                 return self._corrupt("a file entry cannot be decoded") or {}
         self.stats.files_known = len(known)
         return known
 
     def analyses(self, context: str, shas: list[tuple[str, str]]) -> dict[str, DocumentAnalysis | str]:
         """The stored analyses among ``shas`` ((sha256, path) pairs), by SHA-256."""
+        context_id = self._context_ids.get(context)
+        if context_id is None or self._db is None:
+            return {}
         found: dict[str, DocumentAnalysis | str] = {}
         paths = dict(shas)
-        keys = list(paths)
+        keys = [bytes.fromhex(sha) for sha in paths]
         for at in range(0, len(keys), _LOOKUP_BATCH):
             batch = keys[at:at + _LOOKUP_BATCH]
             marks = ",".join("?" * len(batch))
             rows = self._read(f"SELECT sha256, data, digest FROM analyses WHERE context = ? AND "
-                              f"sha256 IN ({marks})", (context, *batch))
+                              f"sha256 IN ({marks})", (context_id, *batch))
             for sha, data, digest in rows:
                 if digest != _digest(context, sha, data):
                     return self._corrupt("an analysis does not match its checksum") or {}
                 try:
-                    found[sha] = decode_analysis(data, paths[sha])
+                    found[sha.hex()] = decode_analysis(data, paths[sha.hex()])
                 except (ValueError, KeyError, TypeError, AttributeError):
                     return self._corrupt("an analysis cannot be decoded") or {}
             if self._db is None:
@@ -291,9 +340,9 @@ class AnalysisCache:
 
     def store(self, corpus: str, files: list[tuple[str, FileRecord]],
               analyses: list[tuple[str, str, DocumentAnalysis | str]],
-              contexts: dict[str, str], forget: Iterable[str] = ()) -> None:
-        """Write one batch in one transaction: file records, analyses ((context, sha256, analysis))
-        and the contexts used (context -> generation); drop the file records in ``forget``."""
+              forget: Iterable[str] = ()) -> None:
+        """Write one batch in one transaction: file records, analyses ((context, sha256,
+        analysis), contexts registered first) and drop the file records in ``forget``."""
         if self._db is None:
             return
         now = time.time_ns()
@@ -301,52 +350,58 @@ class AnalysisCache:
         for path, record in files:
             if record.state.racy(now):
                 continue
-            data = json.dumps({"sha256": record.sha256, "body_start": record.body_start,
-                               "meta": record.meta}, ensure_ascii=False)
-            s = record.state
-            file_rows.append((corpus, path, self._code, s.size, s.mtime_ns, s.ctime_ns, s.inode,
-                              data, _digest(corpus, path, self._code, str(s.size), str(s.mtime_ns),
-                                            str(s.ctime_ns), str(s.inode), data)))
+            s, sha = record.state, bytes.fromhex(record.sha256)
+            meta = json.dumps(record.meta, ensure_ascii=False)
+            file_rows.append((path, s.size, s.mtime_ns, s.ctime_ns, s.inode, sha,
+                              record.body_start, meta,
+                              _file_digest(corpus, self._code, path, s.size, s.mtime_ns,
+                                           s.ctime_ns, s.inode, sha, record.body_start, meta)))
         analysis_rows = []
         for context, sha, analysis in analyses:
-            data = encode_analysis(analysis)
-            analysis_rows.append((context, sha, data, _digest(context, sha, data)))
-        try:
-            db = self._db
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?)", file_rows)
-                db.executemany("INSERT OR REPLACE INTO analyses VALUES (?,?,?,?)", analysis_rows)
-                db.executemany("DELETE FROM files WHERE corpus = ? AND path = ?",
-                               [(corpus, p) for p in forget])
-                db.executemany("INSERT OR REPLACE INTO contexts VALUES (?,?,?)",
-                               [(c, g, now) for c, g in contexts.items()])
-                db.execute("COMMIT")
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
-        except sqlite3.Error as exc:
-            self._failed(exc)
-            return
-        self.stats.stored += len(analysis_rows)
+            data, key = encode_analysis(analysis), bytes.fromhex(sha)
+            analysis_rows.append((context, key, data, _digest(context, key, data)))
+
+        def write(db: sqlite3.Connection) -> None:
+            corpus_id = self._corpus_ids.get(corpus)
+            if corpus_id is None or corpus_id < 0:
+                corpus_id = self._corpus_ids[corpus] = self._corpus_id(db, corpus)
+            db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?)",
+                           [(corpus_id, *row) for row in file_rows])
+            db.executemany("INSERT OR REPLACE INTO analyses VALUES (?,?,?,?)",
+                           [(self._context_ids[c], *rest) for c, *rest in analysis_rows])
+            db.executemany("DELETE FROM files WHERE corpus = ? AND path = ?",
+                           [(corpus_id, p) for p in forget])
+
+        if self._write(write):
+            self.stats.stored += len(analysis_rows)
 
     def prune(self) -> None:
-        """Drop the analyses of all but the most recently used rule-set/code generations."""
+        """Drop the analyses of all but the most recently used rule-set/code generations, and
+        the file records made by other code."""
+        def prune(db: sqlite3.Connection) -> None:
+            rows = db.execute("SELECT generation, MAX(used) FROM contexts GROUP BY generation "
+                              "ORDER BY MAX(used) DESC").fetchall()
+            for generation, _ in rows[KEEP_GENERATIONS:]:
+                db.execute("DELETE FROM analyses WHERE context IN (SELECT id FROM contexts "
+                           "WHERE generation = ?)", (generation,))
+                db.execute("DELETE FROM contexts WHERE generation = ?", (generation,))
+            db.execute("DELETE FROM files WHERE corpus IN (SELECT id FROM corpora WHERE code != ?)",
+                       (self._code,))
+            db.execute("DELETE FROM corpora WHERE code != ?", (self._code,))
+
+        self._write(prune)
+
+    # -- transactions and failure ----------------------------------------------------------------
+
+    def _write(self, work: Callable[[sqlite3.Connection], None]) -> bool:
+        """Run ``work`` in one write transaction; False (and the cache degraded) on failure."""
         if self._db is None:
-            return
+            return False
+        db = self._db
         try:
-            db = self._db
             db.execute("BEGIN IMMEDIATE")
             try:
-                rows = db.execute("SELECT generation, MAX(used) FROM contexts GROUP BY generation "
-                                  "ORDER BY MAX(used) DESC").fetchall()
-                old = [g for g, _ in rows[KEEP_GENERATIONS:]]
-                for generation in old:
-                    db.execute("DELETE FROM analyses WHERE context IN (SELECT context FROM contexts "
-                               "WHERE generation = ?)", (generation,))
-                    db.execute("DELETE FROM contexts WHERE generation = ?", (generation,))
-                db.execute("DELETE FROM files WHERE code != ?", (self._code,))
+                work(db)
                 db.execute("COMMIT")
             except BaseException:
                 if db.in_transaction:
@@ -354,8 +409,8 @@ class AnalysisCache:
                 raise
         except sqlite3.Error as exc:
             self._failed(exc)
-
-    # -- failure -------------------------------------------------------------------------------
+            return False
+        return True
 
     def _read(self, sql: str, params: tuple) -> list[tuple]:
         if self._db is None:
@@ -385,7 +440,22 @@ class AnalysisCache:
         except (CacheCorrupt, sqlite3.Error, OSError) as exc:
             self._warn(f"cache disabled: cannot rebuild {self.path}: {_reason(exc)}")
             self._db = None
+            return None
+        self._context_ids.clear()
+        self._write(self._ensure_ids)
         return None
+
+
+def _digest(*parts: str | bytes | int) -> bytes:
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part if isinstance(part, bytes) else str(part).encode()
+        hasher.update(len(data).to_bytes(4, "big") + data)
+    return hasher.digest()
+
+
+def _file_digest(corpus: str, code: str, *fields: str | bytes | int) -> bytes:
+    return _digest(corpus, code, *fields)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -430,7 +500,7 @@ def _prepare(db: sqlite3.Connection, path: Path) -> None:
     try:
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version != FORMAT:
-            for table in ("analyses", "contexts", "files"):
+            for table in _TABLES:
                 db.execute(f"DROP TABLE IF EXISTS {table}")
         for statement in _SCHEMA:
             db.execute(statement)

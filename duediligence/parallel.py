@@ -43,8 +43,10 @@ from .textfold import fold
 
 # Below this many documents to analyse, worker processes cost more than they save.
 POOL_THRESHOLD = 48
-# Documents prepared, analysed and written to the cache together (one transaction each).
-CHUNK = 256
+# Documents prepared, analysed and written to the cache together (one transaction each): an
+# interrupted run loses at most the chunks in flight.
+CHUNK = 64
+IN_FLIGHT = 3
 
 Progress = Callable[[Iterable], Iterable]
 
@@ -186,7 +188,8 @@ class _Reader:
         own_extra = engine.vendors[registry:]
         self.base_context = context_key(generation, own_extra)
         self.overlay_contexts = [context_key(generation, [*own_extra, v]) for v in extra]
-        self.contexts = {c: generation for c in [self.base_context, *self.overlay_contexts]}
+        if cache is not None:
+            cache.register({c: generation for c in [self.base_context, *self.overlay_contexts]})
         self.known = cache.files(self.corpus_key) if cache else {}
         self.stats = ReadStats()
         self.work = _Work(engine, extra)
@@ -202,7 +205,7 @@ class _Reader:
             chunk = self._prepare(self.files[at:at + CHUNK])
             self._submit(chunk)
             in_flight.append(chunk)
-            while in_flight and (len(in_flight) > 2 or in_flight[0].ready()):
+            while in_flight and (len(in_flight) > IN_FLIGHT or in_flight[0].ready()):
                 yield from self._finish(in_flight.popleft())
         while in_flight:
             yield from self._finish(in_flight.popleft())
@@ -214,7 +217,7 @@ class _Reader:
         present = {relative for relative, _ in self.files}
         gone = [p for p in self.known if p not in present]
         if gone:
-            self.cache.store(self.corpus_key, [], [], {}, forget=gone)
+            self.cache.store(self.corpus_key, [], [], forget=gone)
         self.cache.prune()
 
     def close(self) -> None:
@@ -344,7 +347,7 @@ class _Reader:
                 document = self._without_text(slot)
             out.append(Entry(document, slot.base, overlays))  # type: ignore[arg-type]
         if self.cache is not None and (rows or files):
-            self.cache.store(self.corpus_key, files, rows, self.contexts)
+            self.cache.store(self.corpus_key, files, rows)
         return iter(out)
 
     def _without_text(self, slot: _Slot) -> Document:
