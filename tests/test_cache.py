@@ -1,0 +1,298 @@
+"""The analysis cache: reuse, invalidation, corruption, interruption, concurrency, degradation."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from duediligence import parallel
+from duediligence.analysis import Engine
+from duediligence.cache import CACHE_NAME, AnalysisCache
+from duediligence.check import CorpusRun, build_report, engine_for, resolve_vendor
+from duediligence.corpus import iter_corpus
+from duediligence.report import report_json
+
+REPO = Path(__file__).resolve().parent.parent
+ARTICLES = REPO / "tests" / "articles"
+sys.path.insert(0, str(REPO))              # the bench's corpus generator, for the bigger corpora
+from bench.synth import write_corpus as write_synthetic  # noqa: E402
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    """The hand-labelled test articles (front matter and all), in a directory of their own."""
+    root = tmp_path / "corpus"
+    root.mkdir()
+    for path in sorted(ARTICLES.glob("[0-9][0-9][0-9]_*.md")):
+        shutil.copy(path, root / path.name)
+    return root
+
+
+@pytest.fixture
+def analyses(monkeypatch) -> list[str]:
+    """Every document the engine analyses, by path (in this process: no worker pool)."""
+    monkeypatch.setattr(parallel, "POOL_THRESHOLD", 10**9)
+    seen: list[str] = []
+    real = Engine.analyse
+
+    def counting(self, document):
+        seen.append(document.path)
+        return real(self, document)
+
+    monkeypatch.setattr(Engine, "analyse", counting)
+    return seen
+
+
+def reference_json(corpus: Path, typed: str, rule_set) -> bytes:
+    """The report as the pre-cache pipeline made it: every document read and analysed in turn."""
+    vendor = resolve_vendor(typed, rule_set)
+    engine = engine_for(rule_set, [vendor])
+    analysed = [(d, engine.analyse(d)) for d in iter_corpus(corpus)]
+    return report_json(build_report(vendor, CorpusRun(str(corpus), analysed, []), rule_set, None))
+
+
+def cached_json(corpus: Path, typed: str, rule_set, cache: AnalysisCache | None, jobs: int = 1):
+    vendor = resolve_vendor(typed, rule_set)
+    analysed, skipped = parallel.analyse_for_engine(corpus, engine_for(rule_set, [vendor]),
+                                                    cache=cache, jobs=jobs)
+    return report_json(build_report(vendor, CorpusRun(str(corpus), analysed, skipped), rule_set,
+                                    None))
+
+
+def open_cache(path: Path, warnings: list[str]) -> AnalysisCache:
+    cache = AnalysisCache.open(path, warnings.append)
+    assert cache is not None
+    return cache
+
+
+def test_second_run_reads_everything_from_the_cache(corpus, rule_set, analyses, tmp_path):
+    warnings: list[str] = []
+    expected = reference_json(corpus, "Hikvision", rule_set)
+    analyses.clear()
+    with_cache = open_cache(corpus / CACHE_NAME, warnings)
+    assert cached_json(corpus, "Hikvision", rule_set, with_cache) == expected
+    assert len(analyses) == 41 and with_cache.stats.stored == 41
+    with_cache.close()
+
+    analyses.clear()
+    again = open_cache(corpus / CACHE_NAME, warnings)
+    assert cached_json(corpus, "Hikvision", rule_set, again) == expected
+    assert analyses == [], "a document was analysed again"
+    assert again.stats.hits == 41 and again.stats.misses == 0
+    again.close()
+    assert warnings == []
+
+
+def test_changing_one_article_analyses_only_that_one(corpus, rule_set, analyses):
+    warnings: list[str] = []
+    cache = open_cache(corpus / CACHE_NAME, warnings)
+    cached_json(corpus, "Dahua Technology", rule_set, cache)
+    cache.close()
+    changed = corpus / "039_county_audit_dahua_cameras.md"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nDahua Technology was added to the "
+                       "Entity List in October 2019.\n", encoding="utf-8")
+    (corpus / "900_new.md").write_text("New\n\nThe FCC placed Hytera on its Covered List.\n",
+                                       encoding="utf-8")
+    (corpus / "001_entity_list_eight_firms.md").unlink()
+
+    analyses.clear()
+    cache = open_cache(corpus / CACHE_NAME, warnings)
+    assert cached_json(corpus, "Dahua Technology", rule_set, cache) == reference_json(
+        corpus, "Dahua Technology", rule_set)
+    assert analyses[:2] == [changed.name, "900_new.md"]
+    assert len(analyses) == 2 + 41, "only the changed and the new article were re-analysed"
+    cache.close()
+    assert warnings == []
+
+
+def test_a_changed_rule_set_is_a_different_context(corpus, rule_set, analyses, tmp_path):
+    cache = open_cache(tmp_path / "c.sqlite", [])
+    cached_json(corpus, "Hikvision", rule_set, cache)
+    analyses.clear()
+    other = rule_set.__class__(**{**rule_set.__dict__, "sha256": "0" * 64})
+    cached_json(corpus, "Hikvision", other, cache)
+    assert len(analyses) == 41
+    cache.close()
+
+
+def test_unregistered_vendor_shares_the_registry_analyses(corpus, rule_set, analyses, tmp_path):
+    """check of a vendor outside the registry re-analyses only where its name can be found."""
+    cache = open_cache(tmp_path / "c.sqlite", [])
+    cached_json(corpus, "Hikvision", rule_set, cache)
+    analyses.clear()
+    got = cached_json(corpus, "Kestrel Vision", rule_set, cache)
+    assert 0 < len(analyses) <= 3
+    assert got == reference_json(corpus, "Kestrel Vision", rule_set)
+    cache.close()
+
+
+def _fill(tmp_path: Path, rule_set) -> tuple[Path, Path, bytes]:
+    corpus = tmp_path / "synthetic"
+    write_synthetic(corpus, seed=7, start=0, stop=60)
+    path = tmp_path / "cache.sqlite"
+    cache = open_cache(path, [])
+    expected = cached_json(corpus, "Hikvision", rule_set, cache)
+    cache.close()
+    return corpus, path, expected
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "zeroed pages", "row"])
+def test_a_corrupt_cache_is_reported_once_and_rebuilt(damage, tmp_path, rule_set, analyses):
+    corpus, path, expected = _fill(tmp_path, rule_set)
+    data = path.read_bytes()
+    assert len(data) > 8192
+    if damage == "garbage":
+        path.write_bytes(os.urandom(len(data)))
+    elif damage == "truncated":
+        path.write_bytes(data[:len(data) // 2])
+    elif damage == "zeroed pages":
+        path.write_bytes(data[:4096] + bytes(len(data) - 4096))
+    else:                                   # a row altered behind SQLite's back
+        db = sqlite3.connect(path)
+        db.execute("UPDATE analyses SET data = replace(data, 'hikvision', 'dahua')")
+        db.commit()
+        db.close()
+    warnings: list[str] = []
+    analyses.clear()
+    cache = AnalysisCache.open(path, warnings.append)
+    assert cache is not None
+    assert cached_json(corpus, "Hikvision", rule_set, cache) == expected
+    cache.close()
+    assert len(warnings) == 1 and "\n" not in warnings[0], warnings
+    assert "corrupt" in warnings[0] and "rebuilding" in warnings[0]
+    assert len(analyses) == 60, "nothing from the corrupt file was trusted"
+    # The rebuilt cache is sound: a third run is silent and analyses nothing.
+    analyses.clear()
+    cache = open_cache(path, warnings)
+    assert cached_json(corpus, "Hikvision", rule_set, cache) == expected
+    cache.close()
+    assert len(warnings) == 1 and analyses == []
+
+
+def test_an_unwritable_cache_location_is_a_warning_not_a_failure(corpus, rule_set, run_cli,
+                                                                 tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    result = run_cli("check", "Hikvision", "--corpus", corpus, "--cache", blocker / "c.sqlite",
+                     "--json", tmp_path / "out.json", "--fail-on", "never")
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and "cache disabled" in warnings[0]
+    assert (tmp_path / "out.json").read_bytes() == reference_json(corpus, "Hikvision", rule_set)
+
+
+def test_someone_elses_sqlite_database_is_left_alone(corpus, rule_set, tmp_path):
+    path = tmp_path / "theirs.sqlite"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE important (x)")
+    db.commit()
+    db.close()
+    before = path.read_bytes()
+    warnings: list[str] = []
+    assert AnalysisCache.open(path, warnings.append) is None
+    assert path.read_bytes() == before and "not a duediligence cache" in warnings[0]
+
+
+def test_check_uses_the_cache_beside_the_corpus_and_no_cache_bypasses_it(corpus, run_cli, tmp_path):
+    out = tmp_path / "out.json"
+    assert run_cli("check", "Hikvision", "--corpus", corpus, "--json", out, "--no-cache",
+                   "--fail-on", "never").exit_code == 0
+    assert not (corpus / CACHE_NAME).exists()
+    assert run_cli("check", "Hikvision", "--corpus", corpus, "--json", out,
+                   "--fail-on", "never").exit_code == 0
+    assert (corpus / CACHE_NAME).is_file()
+    # The cache is hidden: it is not read as an article.
+    assert CACHE_NAME not in {d.path for d in iter_corpus(corpus)}
+
+
+def test_parallel_reading_equals_single_process(corpus, rule_set, monkeypatch):
+    monkeypatch.setattr(parallel, "POOL_THRESHOLD", 1)
+    engine = engine_for(rule_set, [])
+    extra = [resolve_vendor(n, rule_set) for n in ("Kestrel Vision", "Brightwater Optics")]
+    one = parallel.analyse_corpus(corpus, engine, extra=extra, jobs=1)
+    two = parallel.analyse_corpus(corpus, engine, extra=extra, jobs=2)
+    assert one.stats.workers == 0 and two.stats.workers == 2
+    assert one.entries == two.entries
+
+
+def _screen(corpus: Path, out: Path, suppliers: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", "from duediligence.cli import main; main()", "screen",
+         str(suppliers), "--corpus", str(corpus), "--out", str(out), "--fail-on", "never", "-q",
+         *extra],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+
+
+def _stored(path: Path) -> int:
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        try:
+            return db.execute("SELECT count(*) FROM analyses").fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return 0
+
+
+def test_a_run_killed_mid_way_leaves_no_report_and_a_usable_cache(tmp_path, rule_set):
+    corpus = tmp_path / "synthetic"
+    write_synthetic(corpus, seed=11, start=0, stop=parallel.CHUNK * 5)
+    suppliers = tmp_path / "suppliers.txt"
+    suppliers.write_text("Hikvision\nHuawei\nAltamira Sensing\n")
+    out = tmp_path / "out"
+    cache = corpus / CACHE_NAME
+    run = _screen(corpus, out, suppliers)
+    try:
+        deadline = time.monotonic() + 120
+        while _stored(cache) == 0 and run.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert run.poll() is None, "the run finished before it could be killed"
+        os.killpg(run.pid, signal.SIGKILL)
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+        run.wait()
+    assert run.returncode == -signal.SIGKILL
+    assert not out.exists() or not any(out.iterdir()), "a report was left behind"
+    kept = _stored(cache)
+    assert 0 < kept < parallel.CHUNK * 5 * 2
+
+    warnings: list[str] = []
+    reopened = AnalysisCache.open(cache, warnings.append)
+    assert reopened is not None and warnings == []
+    reopened.close()
+    finished = _screen(corpus, out, suppliers)
+    _, stderr = finished.communicate(timeout=300)
+    assert finished.returncode == 0, stderr.decode()
+    assert b"warning" not in stderr
+    clean = _screen(corpus, tmp_path / "clean", suppliers, "--no-cache")
+    clean.communicate(timeout=300)
+    for name in ("hikvision.json", "huawei.json", "altamira_sensing.json", "summary.csv"):
+        assert (out / name).read_bytes() == (tmp_path / "clean" / name).read_bytes(), name
+
+
+def test_two_runs_at_once_share_the_cache(tmp_path):
+    corpus = tmp_path / "synthetic"
+    write_synthetic(corpus, seed=5, start=0, stop=80)
+    suppliers = tmp_path / "suppliers.txt"
+    suppliers.write_text("Hikvision\nDahua Technology\nCorvid Analytics\n")
+    runs = [_screen(corpus, tmp_path / f"out{i}", suppliers) for i in range(2)]
+    for run in runs:
+        _, stderr = run.communicate(timeout=300)
+        assert run.returncode == 0, stderr.decode()
+        assert b"warning" not in stderr, stderr.decode()
+    for name in ("hikvision.json", "dahua.json", "corvid_analytics.json", "summary.json"):
+        assert (tmp_path / "out0" / name).read_bytes() == (tmp_path / "out1" / name).read_bytes()
+    warnings: list[str] = []
+    cache = AnalysisCache.open(corpus / CACHE_NAME, warnings.append)
+    assert cache is not None and warnings == []
+    assert _stored(corpus / CACHE_NAME) >= 80
+    cache.close()
