@@ -76,14 +76,15 @@ class Lexicon:
 
 def compile_lexicon(body: LexiconBody) -> Lexicon:
     refs, markers = body.references, body.markers
-    modifiers = rf"((?:(?!(?:the|a|an|this|that|these|those)\b)[\w'-]+\s+){{0,{refs.max_modifiers}}}?)"
+    modifiers = (rf"((?:(?!(?:the|a|an|this|that|these|those|either|neither|any|each|every|no)\b)"
+                 rf"[\w'-]+\s+){{0,{refs.max_modifiers}}}?)")
     return Lexicon(
         body=body,
         **{name: regex.compile(getattr(markers, name), FLAGS)
            for name in MarkersLexicon.model_fields},
         dummy_it=regex.compile(refs.dummy_it, FLAGS),
         singular_reference=regex.compile(
-            rf"\b(?:the|this|that)\s+{modifiers}({_words(refs.company_nouns)})\b", FLAGS),
+            rf"\b(?:the|this)\s+{modifiers}({_words(refs.company_nouns)})\b", FLAGS),
         plural_reference=regex.compile(
             rf"\b(?:(?:all\s+)?(?:the|these|those)(?:\s+{_NUMBERS})?|both|all\s+{_NUMBERS})\s+"
             rf"{modifiers}({_words(refs.company_plural_nouns)})\b", FLAGS),
