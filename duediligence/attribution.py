@@ -33,6 +33,8 @@ from .sentences import Sentence
 
 # A body this many words after the matched words is their object ("sanctions on Russia hit X").
 BODY_REACH = 3
+# An object further than this from the matched words is not theirs.
+AFTER_REACH = 10
 # How far before a subject a negation still binds to it ("neither X nor Y", "not even X").
 NEGATION_REACH = 12
 # ", and issued ...": a second verb phrase after the nearest company.
@@ -65,14 +67,14 @@ def attribute(match: RuleMatch, sentence: Sentence, mentions: list[Mention], bod
     found = _subject(match, mentions, bodies, folded, lexicon, clause, asides)
     if isinstance(found, Rejection):
         return found
-    group, where, before, after = found
+    group, where, before, later = found
     rejection = (_marker_rejection(match, sentence, group, where, folded, lexicon, clause,
                                    asides, other_matches)
                  or _disqualified(group, where, before, folded, lexicon))
     if rejection is not None:
         return rejection
     if where == "before":
-        group += _companions(after, folded, lexicon)
+        group += _companions(later, folded, lexicon)
     ids = frozenset().union(*(m.vendor_ids for m in group))
     allegation = lexicon.allegation.search(folded, sentence.start, sentence.end) is not None
     return Attribution(ids, tuple(group), allegation, _explain(group, where, len(group), allegation))
@@ -80,12 +82,14 @@ def attribute(match: RuleMatch, sentence: Sentence, mentions: list[Mention], bod
 
 def _subject(match: RuleMatch, mentions: list[Mention], bodies: list[Span], folded: str,
              lexicon: Lexicon, clause: tuple[int, int, int], asides: list[tuple[int, int]]):
-    """(group, where, companies before, companies after) of the claim, or why there is none."""
+    """(group, where, companies before, companies later in the clause) of the claim, or why
+    there is none."""
     lo, hi, _ = clause
     candidates = [m for m in mentions
                   if lo <= m.start and m.end <= hi and not _inside(m, asides)]
     before = [m for m in candidates if m.end <= match.start and not _possessive_in_phrase(m, folded)]
-    after = [m for m in candidates if m.start >= match.end
+    later = [m for m in candidates if m.start >= match.end]   # where ", alongside X" companions stand
+    after = [m for m in later if _words_between(folded, match.end, m.start) <= AFTER_REACH
              and not any(match.end <= b.start and b.end <= m.start
                          and _words_between(folded, match.end, b.start) <= BODY_REACH for b in bodies)]
     inside = [m for m in candidates if match.start <= m.start and m.end <= match.end]
@@ -96,11 +100,11 @@ def _subject(match: RuleMatch, mentions: list[Mention], bodies: list[Span], fold
             # "X found that Y infringed Z's patents, and issued an order": the second verb shares
             # the first verb's subject, so the claim goes to the clause's first company.
             group = _list_starting(before, folded, lexicon)
-        return group, "before", before, after
+        return group, "before", before, later
     if inside:
-        return _list_starting(inside, folded, lexicon), "inside", before, after
+        return _list_starting(inside, folded, lexicon), "inside", before, later
     if match.vendor_side in ("after", "either") and after:
-        return _list_starting(after, folded, lexicon), "after", before, after
+        return _list_starting(after, folded, lexicon), "after", before, later
     side = {"before": "before", "after": "after"}.get(match.vendor_side, "before or after")
     return Rejection(f"no company {side} the matched words in their clause")
 

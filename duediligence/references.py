@@ -6,8 +6,9 @@ The resolution is deliberately simple and explainable (every resolved reference 
 refers back to), and it errs towards *not* resolving: an unresolved reference still counts as a
 company in its clause, so it stops the claim from sliding onto a vendor merely named nearby.
 
-- "it"/"its": the nearest company or public body before it in the sentence; otherwise the first
-  one named in the latest sentence that named any. A body ("the committee said it ...") is not a
+- "it"/"its": the nearest company or public body before it in the sentence; otherwise, when it
+  stands among the first words of its sentence, the first one named in the latest sentence that
+  named any ("whatever its country of origin" deep in a sentence refers to no company). A body ("the committee said it ...") is not a
   company, so "it" then refers to no company at all.
 - "the company", "the Hangzhou-based firm": the first company named before it in the sentence;
   otherwise the first company of the latest sentence that named one. A blocked modifier ("the
@@ -30,6 +31,7 @@ from .sentences import Sentence
 # How far back (in sentences) a reference may look for what it refers to.
 LOOKBACK_SENTENCES = 8
 LIST_LOOKBACK = 6
+PRONOUN_REACH = 8      # "it" this early in a sentence may point back to an earlier sentence
 DESCRIPTION_WORDS = 4  # "its chip design unit HiSilicon"
 ANNOUNCED = 1000       # outweighs any count of mentions
 
@@ -79,7 +81,7 @@ def resolve_references(text: str, folded: str, sentences: list[Sentence],
                                   f"'{surface}' names a different company")
             else:
                 mention = _resolve(text, folded, start, end, kind, entities, history, fits, named,
-                                   counted, lexicon)
+                                   counted, lexicon, sentence.start)
             if mention is not None:
                 resolved.append(mention)
                 entities.append(_Entity(start, end, mention.vendor_ids, surface, False))
@@ -129,7 +131,7 @@ def _fits(country: str | None, countries: dict[str, str]):
 
 def _resolve(text: str, folded: str, start: int, end: int, kind: str, entities: list[_Entity],
              history: list[list[_Entity]], fits, named: dict[str, int],
-             counted: list[int | None], lexicon: Lexicon) -> Mention | None:
+             counted: list[int | None], lexicon: Lexicon, sentence_start: int) -> Mention | None:
     surface = text[start:end]
     lists = _ListContext(folded, lexicon, named, counted)
     if kind == "plural":
@@ -143,7 +145,8 @@ def _resolve(text: str, folded: str, start: int, end: int, kind: str, entities: 
         if antecedent is None:
             return None         # "they" with no list nearby: people, cameras ...
     else:
-        ids, antecedent = _antecedent(entities, history, start, kind == "singular", fits)
+        early = kind == "singular" or len(text[sentence_start:start].split()) < PRONOUN_REACH
+        ids, antecedent = _antecedent(entities, history, start, kind == "singular", fits, early)
     if antecedent is None:
         if kind == "pronoun":
             return None         # "it" with nothing to refer to: not a company at all
@@ -198,7 +201,8 @@ def _count(reference: str) -> int | None:
 
 
 def _antecedent(entities: list[_Entity], history: list[list[_Entity]], position: int,
-                companies_only: bool, fits) -> tuple[frozenset[str] | None, _Entity | None]:
+                companies_only: bool, fits,
+                sentence_start: bool = True) -> tuple[frozenset[str] | None, _Entity | None]:
     """Within the sentence: the subject (first company) for "the company", the nearest entity for
     "it"; otherwise the focus (first entity) of the latest sentence that had one."""
     def suitable(entity: _Entity) -> bool:
@@ -213,6 +217,8 @@ def _antecedent(entities: list[_Entity], history: list[list[_Entity]], position:
     if before:
         chosen = before[0] if companies_only else before[-1]
         return chosen.ids, chosen
+    if not sentence_start:
+        return None, None       # "whatever its country of origin": an "it" deep in a sentence
     for earlier in reversed(history[-LOOKBACK_SENTENCES:]):
         candidates = [e for e in earlier if suitable(e)]
         if candidates:
