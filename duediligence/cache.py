@@ -188,16 +188,16 @@ def decode_analysis(data: str, path: str) -> DocumentAnalysis | str:
     if data == SAME:
         return SAME
     value = json.loads(data)
-    claims = tuple(Claim(*(tuple(v) if isinstance(v, list) else v for v in row))
-                   for row in value["c"])
-    for claim in claims:
-        if len(dataclasses.astuple(claim)) != len(_CLAIM_FIELDS):
-            raise ValueError("claim with the wrong number of fields")
-    mentions = {str(k): tuple(str(s) for s in v) for k, v in value["m"]}
-    return DocumentAnalysis(path, claims, mentions)
+    claims = []
+    for row in value["c"]:
+        for index in _TUPLE_FIELDS:
+            row[index] = tuple(row[index])
+        claims.append(Claim(*row))                  # a row of the wrong length is a TypeError
+    return DocumentAnalysis(path, tuple(claims), {k: tuple(v) for k, v in value["m"]})
 
 
 _CLAIM_FIELDS = dataclasses.fields(Claim)
+_TUPLE_FIELDS = [i for i, f in enumerate(_CLAIM_FIELDS) if str(f.type).startswith("tuple")]
 # The encoding above knows every field of DocumentAnalysis; fail loudly if one is added.
 assert [f.name for f in dataclasses.fields(DocumentAnalysis)] == ["path", "claims", "mentions"]
 
@@ -283,7 +283,8 @@ class AnalysisCache:
             self._corpus_ids[corpus] = self._corpus_id(db, corpus)
 
     def _corpus_id(self, db: sqlite3.Connection, corpus: str) -> int:
-        db.execute("INSERT OR IGNORE INTO corpora (corpus, code) VALUES (?, ?)", (corpus, self._code))
+        db.execute("INSERT OR IGNORE INTO corpora (corpus, code) VALUES (?, ?)",
+                   (corpus, self._code))
         return db.execute("SELECT id FROM corpora WHERE corpus = ? AND code = ?",
                           (corpus, self._code)).fetchone()[0]
 
@@ -293,7 +294,8 @@ class AnalysisCache:
         """Every remembered file of ``corpus`` (its resolved path), by relative path."""
         if corpus not in self._corpus_ids:
             self._corpus_ids[corpus] = -1
-            self._write(lambda db: self._corpus_ids.__setitem__(corpus, self._corpus_id(db, corpus)))
+            self._write(lambda db: self._corpus_ids.__setitem__(corpus,
+                                                                self._corpus_id(db, corpus)))
         corpus_id = self._corpus_ids[corpus]
         rows = self._read("SELECT path, size, mtime_ns, ctime_ns, inode, sha256, body_start, meta, "
                           "digest FROM files WHERE corpus = ?", (corpus_id,))
@@ -310,7 +312,8 @@ class AnalysisCache:
         self.stats.files_known = len(known)
         return known
 
-    def analyses(self, context: str, shas: list[tuple[str, str]]) -> dict[str, DocumentAnalysis | str]:
+    def analyses(self, context: str,
+                 shas: list[tuple[str, str]]) -> dict[str, DocumentAnalysis | str]:
         """The stored analyses among ``shas`` ((sha256, path) pairs), by SHA-256."""
         context_id = self._context_ids.get(context)
         if context_id is None or self._db is None:
@@ -446,16 +449,16 @@ class AnalysisCache:
         return None
 
 
-def _digest(*parts: str | bytes | int) -> bytes:
-    hasher = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        data = part if isinstance(part, bytes) else str(part).encode()
-        hasher.update(len(data).to_bytes(4, "big") + data)
-    return hasher.digest()
+def _digest(context: str, sha: bytes, data: str) -> bytes:
+    """A checksum against corruption (not against forgery: there is no secret to forge with)."""
+    return hashlib.blake2b(f"{context}\0{sha.hex()}\0{data}".encode(), digest_size=16).digest()
 
 
-def _file_digest(corpus: str, code: str, *fields: str | bytes | int) -> bytes:
-    return _digest(corpus, code, *fields)
+def _file_digest(corpus: str, code: str, path: str, size: int, mtime: int, ctime: int,
+                 inode: int, sha: bytes, body: int, meta: str) -> bytes:
+    text = "\0".join((corpus, code, path, str(size), str(mtime), str(ctime), str(inode),
+                      sha.hex(), str(body), meta))
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import hashlib
 import multiprocessing
 import os
 from collections import deque
@@ -159,7 +160,9 @@ class _Slot:
 
     @property
     def sha256(self) -> str:
-        return self.document.sha256 if self.document else self.record.sha256  # type: ignore[union-attr]
+        source = self.document or self.record
+        assert source is not None
+        return source.sha256
 
 
 @dataclass
@@ -245,11 +248,12 @@ class _Reader:
         again = []
         for slot in slots:
             if slot.skipped is None and slot.document is None and self._needs_text(slot):
-                self._read(slot)
-                if slot.skipped is None and slot.document.sha256 != slot.record.sha256:
+                self._reread(slot)
+                if slot.document is None:
                     slot.record, slot.base, slot.overlays = None, None, {}
+                    self._read(slot)
                     again.append(slot)          # changed although its stat did not
-        self._look_up(again)
+        self._look_up([s for s in again if s.skipped is None])
         tasks = []
         for slot in slots:
             if slot.skipped is not None:
@@ -269,6 +273,20 @@ class _Reader:
         else:
             slot.document = item
 
+    def _reread(self, slot: _Slot) -> None:
+        """The text of a file the cache knows: read and checked against the known SHA-256 (the
+        front matter is known too, so it is not parsed again)."""
+        record = slot.record
+        assert record is not None
+        self.stats.read += 1
+        try:
+            raw = slot.path.read_bytes()
+            if hashlib.sha256(raw).hexdigest() == record.sha256:
+                slot.document = Document(slot.relative, raw.decode("utf-8"), record.sha256,
+                                         record.body_start, dict(record.meta))
+        except (OSError, UnicodeDecodeError):
+            pass
+
     def _look_up(self, slots: list[_Slot]) -> None:
         if self.cache is None or not slots:
             return
@@ -277,7 +295,7 @@ class _Reader:
         for slot in slots:
             base = found.get(slot.sha256)
             if isinstance(base, DocumentAnalysis):
-                slot.base = dataclasses.replace(base, path=slot.relative)
+                slot.base = _at(base, slot.relative)
                 self.stats.reused += 1
         for index, context in enumerate(self.overlay_contexts):
             found = self.cache.analyses(context, pairs)
@@ -285,7 +303,7 @@ class _Reader:
                 overlay = found.get(slot.sha256)
                 if overlay is not None:
                     slot.overlays[index] = (overlay if overlay == SAME
-                                            else dataclasses.replace(overlay, path=slot.relative))
+                                            else _at(overlay, slot.relative))
 
     def _needs_text(self, slot: _Slot) -> bool:
         if slot.base is None or len(slot.overlays) < len(self.extra):
@@ -314,7 +332,9 @@ class _Reader:
         self.stats.workers = self.jobs
 
     def _finish(self, chunk: _Chunk) -> Iterator[Entry | Skipped]:
-        results = chunk.results if chunk.results is not None else chunk.pending.get()  # type: ignore[union-attr]
+        results = chunk.results
+        if results is None:
+            results = chunk.pending.get()  # type: ignore[attr-defined]
         rows: list[tuple[str, str, DocumentAnalysis | str]] = []
         files: list[tuple[str, FileRecord]] = []
         out: list[Entry | Skipped] = []
@@ -358,6 +378,11 @@ class _Reader:
         return Document(slot.relative, "", record.sha256, record.body_start, dict(record.meta))
 
 
+def _at(analysis: DocumentAnalysis, path: str) -> DocumentAnalysis:
+    """The analysis of identical content found at another path (the cache is keyed by content)."""
+    return analysis if analysis.path == path else dataclasses.replace(analysis, path=path)
+
+
 # -- the work, in this process or a worker ---------------------------------------------------------
 
 class _Work:
@@ -373,7 +398,8 @@ class _Work:
             ) -> tuple[DocumentAnalysis | None, dict[int, DocumentAnalysis | str]]:
         analysis = self.engine.analyse(document) if base else None
         out: dict[int, DocumentAnalysis | str] = dict.fromkeys(overlays, SAME)
-        maybe = [i for i in overlays if i in self.filter.candidates(document.text)] if overlays else []
+        found = self.filter.candidates(document.text) if overlays else set()
+        maybe = [i for i in overlays if i in found]
         if maybe:
             # The engine's analysis depends on the vendors searched only through the names it
             # finds: where the names found with U are those found without, so is the analysis.
