@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import multiprocessing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,7 @@ from .check import CorpusRun, build_report, resolve_vendor
 from .corpus import corpus_digest
 from .errors import DueDiligenceError, Location, VendorError
 from .outputs import write_atomic
-from .parallel import IndexedCorpus, analyse_corpus
+from .parallel import IndexedCorpus, analyse_corpus, usable_cores
 from .registry import Vendor
 from .report import CATEGORIES, Report, report_json
 from .review import find_review
@@ -170,6 +171,11 @@ def _parse_csv(text: str, path: Path) -> list[Supplier]:
     return suppliers
 
 
+# Below this many (document, vendor) pairs, building the reports in worker processes costs more
+# than it saves; with --pdf (seconds per memo) workers are always worth it.
+REPORT_POOL_THRESHOLD = 20_000
+
+
 def screen(listed: SupplierList, corpus: Path, rule_set: RuleSet, out: Path, *,
            as_of: str | None = None, cache: AnalysisCache | None = None, pdf: bool = False,
            marking: str | None = None, progress: Progress | None = None,
@@ -180,28 +186,70 @@ def screen(listed: SupplierList, corpus: Path, rule_set: RuleSet, out: Path, *,
     bar = progress or (lambda items, **_: items)
     vendors = [v for _, v in listed.suppliers]
     extra = [v for v in vendors if not v.registry_entry]
+    jobs = jobs or usable_cores()
     indexed = analyse_corpus(corpus, engine_for(rule_set, []), extra=extra, cache=cache,
                              progress=lambda items: bar(items, desc="Reading", unit="doc"),
                              jobs=jobs)
-    shared = [(e.document, e.analysis) for e in indexed.entries]
-    rows: list[ScreenRow] = []
-    written: list[Path] = []
-    for supplier, vendor in bar(listed.suppliers, desc="Reports", unit="vendor"):
-        analysed = shared if vendor.registry_entry else [
-            (e.document, e.for_vendor(vendor.id)) for e in indexed.entries]
-        run = CorpusRun(str(corpus), analysed, indexed.skipped)
-        json_path = out / f"{vendor.id}.json"
-        report = build_report(vendor, run, rule_set, as_of, find_review(vendor.id, None, json_path))
+    job = _Reports(listed.suppliers, indexed, corpus, rule_set, out, as_of, pdf, marking)
+    count = len(listed.suppliers)
+    pairs = count * len(indexed.entries)
+    methods = multiprocessing.get_all_start_methods()
+    if jobs > 1 and count > 1 and "fork" in methods and (pdf or pairs >= REPORT_POOL_THRESHOLD):
+        # Each report lists every document searched, so building them is O(documents) per
+        # vendor: spread the vendors over the cores (forked workers share the analysed corpus).
+        global _JOB
+        _JOB = job
+        try:
+            with multiprocessing.get_context("fork").Pool(min(jobs, count)) as pool:
+                done = list(bar(pool.imap(_build, range(count)), total=count, desc="Reports",
+                                unit="vendor"))
+        finally:
+            _JOB = None
+    else:
+        done = [job.build(index) for index in bar(range(count), desc="Reports", unit="vendor")]
+    rows = [row for row, _ in done]
+    written = [path for _, paths in done for path in paths]
+    return ScreenResult(rows, indexed, written)
+
+
+class _Reports:
+    """Everything a vendor's report needs, shared (by fork) with the workers that build them."""
+
+    def __init__(self, suppliers: list[tuple[Supplier, Vendor]], indexed: IndexedCorpus,
+                 corpus: Path, rule_set: RuleSet, out: Path, as_of: str | None, pdf: bool,
+                 marking: str | None):
+        self.suppliers, self.indexed = suppliers, indexed
+        self.corpus, self.rule_set = corpus, rule_set
+        self.out, self.as_of, self.pdf, self.marking = out, as_of, pdf, marking
+        self.shared = [(e.document, e.analysis) for e in indexed.entries]
+
+    def build(self, index: int) -> tuple[ScreenRow, list[Path]]:
+        supplier, vendor = self.suppliers[index]
+        entries = self.indexed.entries
+        analysed = self.shared if vendor.registry_entry else [
+            (e.document, e.for_vendor(vendor.id)) for e in entries]
+        run = CorpusRun(str(self.corpus), analysed, self.indexed.skipped)
+        json_path = self.out / f"{vendor.id}.json"
+        report = build_report(vendor, run, self.rule_set, self.as_of,
+                              find_review(vendor.id, None, json_path))
         payload = report_json(report)
+        written = []
         memo_path = None
-        if pdf:
-            memo_path = out / f"{vendor.id}.pdf"
-            write_atomic(memo_path, _memo(report, payload, as_of, marking))
+        if self.pdf:
+            memo_path = self.out / f"{vendor.id}.pdf"
+            write_atomic(memo_path, _memo(report, payload, self.as_of, self.marking))
             written.append(memo_path)
         write_atomic(json_path, payload)
         written.append(json_path)
-        rows.append(_row(supplier, vendor, report, json_path, memo_path))
-    return ScreenResult(rows, indexed, written)
+        return _row(supplier, vendor, report, json_path, memo_path), written
+
+
+_JOB: _Reports | None = None
+
+
+def _build(index: int) -> tuple[ScreenRow, list[Path]]:
+    assert _JOB is not None
+    return _JOB.build(index)
 
 
 def _memo(report: Report, payload: bytes, as_of: str | None, marking: str | None) -> bytes:

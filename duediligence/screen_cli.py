@@ -74,7 +74,8 @@ def progress_bar(enabled: bool):
 @click.option("--marking", default="OFFICIAL-SENSITIVE", show_default=True,
               help="Handling marking printed in the memos ('' for none).")
 @cache_options
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (no table, no progress).")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Print nothing but errors (no table, no progress).")
 def screen_command(suppliers: Path, corpus: Path | None, out: Path, rules: tuple[Path, ...],
                    pdf: bool, fail_on: str | None, as_of: str | None, marking: str,
                    cache_path: Path | None, no_cache: bool, quiet: bool) -> None:

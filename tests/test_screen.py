@@ -1,4 +1,5 @@
-"""``duediligence screen``: the same reports as ``check``, one pass, the list, the summary, the gate."""
+"""``duediligence screen``: the same reports as ``check``, one pass, the list, the summary,
+the gate."""
 
 from __future__ import annotations
 
@@ -272,3 +273,16 @@ def test_pdf_memos(run_cli, corpus, tmp_path):
     assert (tmp_path / "o" / "kaspersky.pdf").read_bytes().startswith(b"%PDF-")
     summary = json.loads((tmp_path / "o" / "summary.json").read_text(encoding="utf-8"))
     assert summary["vendors"][0]["memo"] == "kaspersky.pdf"
+
+
+def test_reports_built_by_workers_are_the_same(screened, monkeypatch, tmp_path):
+    from duediligence import screen
+
+    serial, out1 = screened("--fail-on", "never", out=tmp_path / "serial")
+    monkeypatch.setattr(screen, "REPORT_POOL_THRESHOLD", 0)
+    pooled, out2 = screened("--fail-on", "never", out=tmp_path / "pooled")
+    assert serial.exit_code == pooled.exit_code == 0
+    assert serial.stdout.replace(str(out1), str(out2)) == pooled.stdout
+    assert sorted(p.name for p in out1.iterdir()) == sorted(p.name for p in out2.iterdir())
+    for path in out1.iterdir():
+        assert (out2 / path.name).read_bytes() == path.read_bytes(), path.name
