@@ -1,0 +1,1 @@
+"""Benchmarks: a seeded synthetic corpus and the timings printed by ``make bench``."""
