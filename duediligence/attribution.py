@@ -91,7 +91,9 @@ def _subject(match: RuleMatch, mentions: list[Mention], bodies: list[Span], fold
     later = [m for m in candidates if m.start >= match.end]   # where ", alongside X" companions stand
     after = [m for m in later if _words_between(folded, match.end, m.start) <= AFTER_REACH
              and not any(match.end <= b.start and b.end <= m.start
-                         and _words_between(folded, match.end, b.start) <= BODY_REACH for b in bodies)]
+                         and _words_between(folded, match.end, b.start) <= BODY_REACH
+                         and not folded.startswith("'s", b.end)   # "China's Huawei" names Huawei
+                         for b in bodies)]
     inside = [m for m in candidates if match.start <= m.start and m.end <= match.end]
     inside = [m for m in inside if m.kind != "reference"] or inside   # "its existing X kit": X
     if match.vendor_side in ("before", "either") and before:
