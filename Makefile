@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 # The main job: check Hikvision against the bundled seed articles, writing report and memo.
 check: $(STAMP)
 	mkdir -p out
-	$(BIN)/duediligence check Hikvision --json out/hikvision.json --pdf out/hikvision.pdf
+	$(BIN)/duediligence check Hikvision --json out/hikvision.json --pdf out/hikvision.pdf --fail-on never
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2
