@@ -53,6 +53,8 @@ KNOWN_MISMATCHES: dict[Pair, str] = {
     ("020", "DJI"): "-sanctions",
     ("020", "Hikvision"): "-sanctions",
     ("020", "Megvii"): "-sanctions",
+    # "including the smart doorbells ... sold under EZVIZ": a brand named far after the ban
+    ("021", "EZVIZ"): "-government_restriction",
     # rebuttal without a denial verb ("called the decision discriminatory")
     ("022", "Huawei"): "-vendor_response",
     # listing under the Uyghur Forced Labor Prevention Act not read as sanctions
