@@ -179,6 +179,8 @@ def encode_analysis(analysis: DocumentAnalysis | str) -> str:
     if analysis == SAME:
         return SAME
     assert isinstance(analysis, DocumentAnalysis)
+    if not analysis.claims and not analysis.mentions:
+        return ""                                   # most documents name no company at all
     claims = [[getattr(c, f.name) for f in _CLAIM_FIELDS] for c in analysis.claims]
     return json.dumps({"c": claims, "m": [[k, list(v)] for k, v in analysis.mentions.items()]},
                       ensure_ascii=False, separators=(",", ":"))
@@ -187,6 +189,8 @@ def encode_analysis(analysis: DocumentAnalysis | str) -> str:
 def decode_analysis(data: str, path: str) -> DocumentAnalysis | str:
     if data == SAME:
         return SAME
+    if not data:
+        return DocumentAnalysis(path, (), {})
     value = json.loads(data)
     claims = []
     for row in value["c"]:

@@ -50,22 +50,23 @@ class Skipped:
 
 def article_paths(corpus: Path) -> list[Path]:
     """Every article file under ``corpus``, sorted by relative path, hidden entries skipped."""
-    return [path for _, path in article_files(corpus)]
+    return [Path(path) for _, path in article_files(corpus)]
 
 
-def article_files(corpus: Path) -> list[tuple[str, Path]]:
-    """(relative '/'-separated path, path) of every article file, sorted by the relative path."""
+def article_files(corpus: Path) -> list[tuple[str, str]]:
+    """(relative '/'-separated path, file system path) of every article file, sorted by the
+    relative path. Paths are strings: at 100k articles, making Path objects is measurable."""
     if not corpus.exists():
         raise CorpusError(f"corpus directory does not exist: {corpus}")
     if not corpus.is_dir():
         raise CorpusError(f"corpus is not a directory: {corpus}")
-    found: list[tuple[str, Path]] = []
+    found: list[tuple[str, str]] = []
     for root, dirs, files in os.walk(corpus):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         # The relative prefix is worked out once per directory, not once per file.
         inside = os.path.relpath(root, corpus)
         prefix = "" if inside == os.curdir else inside.replace(os.sep, "/") + "/"
-        found.extend((prefix + name, Path(root, name)) for name in files
+        found.extend((prefix + name, os.path.join(root, name)) for name in files
                      if not name.startswith(".") and name.lower().endswith(ARTICLE_SUFFIXES))
     found.sort(key=lambda item: item[0])
     return found
@@ -77,7 +78,7 @@ def iter_corpus(corpus: Path) -> Iterator[Document | Skipped]:
     if not files:
         raise CorpusError(f"corpus has no .txt or .md articles: {corpus}")
     for relative, path in files:
-        yield read_document(path, relative)
+        yield read_document(Path(path), relative)
 
 
 def read_document(path: Path, relative: str) -> Document | Skipped:

@@ -149,7 +149,7 @@ class _Slot:
     """One file of a chunk on its way through."""
 
     relative: str
-    path: Path
+    path: str
     state: FileState | None = None
     record: FileRecord | None = None          # what the cache knows, when the file is unchanged
     document: Document | None = None          # read from disk (with text)
@@ -231,7 +231,7 @@ class _Reader:
 
     # -- a chunk's life: prepare (read what must be read, look up the cache), analyse, finish --
 
-    def _prepare(self, files: list[tuple[str, Path]]) -> _Chunk:
+    def _prepare(self, files: list[tuple[str, str]]) -> _Chunk:
         slots = [_Slot(relative, path) for relative, path in files]
         for slot in slots:
             try:
@@ -267,7 +267,7 @@ class _Reader:
 
     def _read(self, slot: _Slot) -> None:
         self.stats.read += 1
-        item = read_document(slot.path, slot.relative)
+        item = read_document(Path(slot.path), slot.relative)
         if isinstance(item, Skipped):
             slot.skipped = item
         else:
@@ -280,7 +280,8 @@ class _Reader:
         assert record is not None
         self.stats.read += 1
         try:
-            raw = slot.path.read_bytes()
+            with open(slot.path, "rb") as handle:
+                raw = handle.read()
             if hashlib.sha256(raw).hexdigest() == record.sha256:
                 slot.document = Document(slot.relative, raw.decode("utf-8"), record.sha256,
                                          record.body_start, dict(record.meta))
