@@ -102,12 +102,24 @@ def render_memo(report: Report, report_json: bytes, *, assessment_date: dt.date,
     with _source_date_epoch(int(midnight.timestamp())):
         document = HTML(string=html, base_url=templates.resolve().as_uri() + "/",
                         url_fetcher=fetcher)
-        return document.write_pdf(
+        return _unambiguous_xref_end(document.write_pdf(
             pdf_variant=PDF_VARIANT,
             pdf_identifier=memo.memo_id.encode("ascii"),
             attachments=[attachment],
             finisher=_finish_pdf,
-        )
+        ))
+
+
+def _unambiguous_xref_end(pdf: bytes) -> bytes:
+    """The cross-reference stream is written after the finisher runs, so ``_finish_pdf`` cannot
+    make its end-of-line marker unambiguous: when its compressed data ends with CR, write CR LF
+    before ``endstream`` here. It is the file's last object and ``startxref`` points at its
+    start, so no offset moves and /Length stays right."""
+    end = pdf.rfind(b"\nendstream")
+    start = pdf.rfind(b" obj", 0, end)
+    if end > 0 and pdf[end - 1:end] == b"\r" and b"/XRef" in pdf[start:pdf.find(b"stream", start)]:
+        return pdf[:end] + b"\r" + pdf[end:]
+    return pdf
 
 
 def write_memo(report: Report, report_json: bytes, path: Path, *, assessment_date: dt.date,

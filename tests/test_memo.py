@@ -592,3 +592,17 @@ def test_evidence_model_still_has_the_fields_the_template_reads():
     # this names them in one place for whoever changes the report model.
     assert {"quote", "line", "allegation", "referent", "explanation", "points",
             "document"} <= set(Evidence.model_fields)
+
+
+def test_xref_stream_ending_in_cr_gets_an_unambiguous_end_of_line():
+    """pydyf writes the cross-reference stream after the finisher; about one render in 256 its
+    compressed data ends with CR and '\\nendstream' would read as CR LF (PDF/A stream length)."""
+    from duediligence.memo import _unambiguous_xref_end
+    head = b"%PDF-1.7\n9 0 obj\n<</Type /XRef/Size 10/Length 3>>\nstream\n"
+    tail = b"\nendstream\nendobj\nstartxref\n9\n%%EOF\n"
+    ends_with_cr = head + b"ab\r" + tail
+    assert _unambiguous_xref_end(ends_with_cr) == head + b"ab\r\r" + tail
+    ordinary = head + b"abc" + tail
+    assert _unambiguous_xref_end(ordinary) == ordinary
+    other_stream = ends_with_cr.replace(b"/Type /XRef", b"/Type /Metadata")
+    assert _unambiguous_xref_end(other_stream) == other_stream
