@@ -227,9 +227,11 @@ class AnalysisCache:
     """An open cache file. Every method is safe to call after a failure: the cache then degrades
     to answering nothing and storing nothing, and says so once."""
 
-    def __init__(self, path: Path, connection: sqlite3.Connection, warn: Warn):
+    def __init__(self, path: Path, connection: sqlite3.Connection | None, warn: Warn,
+                 deferred: bool = False):
         self.path = path
         self._db: sqlite3.Connection | None = connection
+        self._deferred = deferred                   # the file is created on first use
         self._warn = warn
         self.stats = CacheStats()
         self._code = code_fingerprint()
@@ -241,22 +243,14 @@ class AnalysisCache:
 
     @classmethod
     def open(cls, path: Path, warn: Warn) -> AnalysisCache | None:
-        """Open (creating or rebuilding as needed) the cache at ``path``; None to run without it."""
-        try:
-            return cls(path, _connect(path), warn)
-        except CacheCorrupt as exc:
-            reason = str(exc)
-        except (sqlite3.Error, OSError) as exc:
-            warn(f"cache disabled: cannot use {path}: {_reason(exc)}")
-            return None
-        aside = _move_aside(path)
-        where = f"; moved it to {aside.name}" if aside else ""
-        warn(f"cache {path} is corrupt ({reason}){where}; rebuilding it")
-        try:
-            return cls(path, _connect(path), warn)
-        except (CacheCorrupt, sqlite3.Error, OSError) as exc:
-            warn(f"cache disabled: cannot rebuild {path}: {_reason(exc)}")
-            return None
+        """Open (checking, rebuilding as needed) the cache at ``path``; None to run without it.
+
+        A cache that does not exist yet is created when a run first uses it, once the corpus
+        has been found: a run that fails on its input leaves no file behind."""
+        if not path.exists():
+            return cls(path, None, warn, deferred=True)
+        connection = _open_connection(path, warn)
+        return None if connection is None else cls(path, connection, warn)
 
     def close(self) -> None:
         if self._db is not None:
@@ -272,6 +266,9 @@ class AnalysisCache:
 
     def register(self, contexts: dict[str, str]) -> None:
         """Declare the contexts (context -> generation) this run reads and writes."""
+        if self._deferred:
+            self._deferred = False
+            self._db = _open_connection(self.path, self._warn)
         self._generations.update(contexts)
         self._write(self._ensure_ids)
 
@@ -463,6 +460,26 @@ def _file_digest(corpus: str, code: str, path: str, size: int, mtime: int, ctime
     text = "\0".join((corpus, code, path, str(size), str(mtime), str(ctime), str(inode),
                       sha.hex(), str(body), meta))
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
+def _open_connection(path: Path, warn: Warn) -> sqlite3.Connection | None:
+    """A checked connection to the cache at ``path``, rebuilt if corrupt; None (with a warning)
+    when it cannot be used."""
+    try:
+        return _connect(path)
+    except CacheCorrupt as exc:
+        reason = str(exc)
+    except (sqlite3.Error, OSError) as exc:
+        warn(f"cache disabled: cannot use {path}: {_reason(exc)}")
+        return None
+    aside = _move_aside(path)
+    where = f"; moved it to {aside.name}" if aside else ""
+    warn(f"cache {path} is corrupt ({reason}){where}; rebuilding it")
+    try:
+        return _connect(path)
+    except (CacheCorrupt, sqlite3.Error, OSError) as exc:
+        warn(f"cache disabled: cannot rebuild {path}: {_reason(exc)}")
+        return None
 
 
 def _connect(path: Path) -> sqlite3.Connection:
