@@ -32,7 +32,7 @@ from pathlib import Path
 
 import ahocorasick
 import regex
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from .analysis import DocumentAnalysis, Engine
 from .cache import SAME, AnalysisCache, FileRecord, FileState, context_key, generation_key
@@ -392,7 +392,9 @@ class _Work:
     def __init__(self, engine: Engine, extra: list[Vendor]):
         self.engine = engine
         self.extra = extra
-        self.filter = _OverlayFilter(extra)
+        names = engine.rule_set.lexicon.names
+        self.filter = _OverlayFilter(extra, [*names.generic_words, *names.legal_suffixes,
+                                             *names.place_prefixes])
         self._engines: dict[int, Engine] = {}
 
     def run(self, document: Document, base: bool, overlays: tuple[int, ...]
@@ -442,25 +444,30 @@ class _OverlayFilter:
     """Which extra vendors could possibly be found in a text: a cheap first sieve.
 
     It passes a vendor when one of its names occurs in the folded text (what the name finder's
-    automaton looks for), or when any word of the text is within a few edits of a word of one of
-    its names (what any misspelling matcher could take for it). It is deliberately looser than
-    the name finder, so that tuning the finder's fuzzy matching cannot make it miss anything; the
-    exact test (the names found with and without the vendor) is made on what passes.
+    automaton looks for), or when a word of the text is within a few edits of one of its names
+    written without spaces, or of a distinctive word of one (not a legal form, a generic word
+    such as "Systems" or a place): what any misspelling matcher could take for it. It is
+    deliberately looser than the name finder, so that tuning the finder's fuzzy matching cannot
+    make it miss anything; the exact test (the names found with and without the vendor) is made
+    on what passes.
     """
 
     _MEMO_LIMIT = 500_000
 
-    def __init__(self, extra: list[Vendor]):
+    def __init__(self, extra: list[Vendor], common: list[str] = ()):
         self._automaton = ahocorasick.Automaton()
         keys: dict[str, set[int]] = {}
         self._tokens: list[tuple[str, int, int]] = []
+        common_keys = {name_key(word) for word in common}
         for index, vendor in enumerate(extra):
             for name in vendor.names:
                 key = _search_key(name.text)
                 if key:
                     keys.setdefault(key, set()).add(index)
                 compact = name_key(name.text)
-                for token in {*compact.split(), compact.replace(" ", "")} - {""}:
+                words = set(compact.split())
+                distinctive = (words - common_keys) or words
+                for token in {*distinctive, compact.replace(" ", "")} - {""}:
                     self._tokens.append((token, index, _reach(token)))
         for key, indexes in keys.items():
             self._automaton.add_word(key, frozenset(indexes))
@@ -486,13 +493,13 @@ class _OverlayFilter:
     def _near(self, key: str) -> frozenset[int]:
         return frozenset(index for token, index, reach in self._tokens
                          if abs(len(token) - len(key)) <= reach
-                         and Levenshtein.distance(key, token, score_cutoff=reach) <= reach)
+                         and OSA.distance(key, token, score_cutoff=reach) <= reach)
 
 
 _WORD = regex.compile(r"[\p{L}\p{N}]{3,}")
 
 
 def _reach(token: str) -> int:
-    """Edits within which a word might be taken for ``token``: more than any matcher allows
-    (two edits, a swapped pair counting as one, is two to four plain edits)."""
-    return 2 if len(token) < 6 else 4
+    """Edits (a swap of two letters counting as one) within which a word might be taken for
+    ``token``: one more than the name finder allows (one up to ten letters, two beyond)."""
+    return 1 if len(token) < 5 else 2 if len(token) <= 10 else 3
