@@ -92,27 +92,30 @@ def bench_size(size: int, seed: int, workdir: Path) -> list[Timing]:
     grep = ["grep", "-rFc", "--exclude=.*", *[a for n in vendor_names(VENDOR) for a in ("-e", n)],
             str(corpus)]
     added: list[Path] = []
-    rows = []
+    rows: list[Timing] = []
+
+    def run(label: str, argv: list[str], ok: tuple[int, ...] = (0,)) -> None:
+        row = timed(label, argv, ok)
+        rows.append(row)
+        print(f"  {row.label:34} {row.seconds:9.2f} {row.seconds / rows[0].seconds:8.1f} "
+              f"{row.peak_mb:8.0f}", flush=True)
+
+    print(f"  {'':34} {'seconds':>9} {'x grep':>8} {'peak MB':>8}")
     try:
-        rows.append(timed("grep -F -c (floor)", grep, ok=(0, 1)))
+        run("grep -F -c (floor)", grep, ok=(0, 1))
         _drop_cache(corpus)
-        rows.append(timed(f"check {VENDOR}, cold", check))
-        rows.append(timed(f"check {VENDOR}, warm", check))
+        run(f"check {VENDOR}, cold", check)
+        run(f"check {VENDOR}, warm", check)
         added += _add(corpus, seed, size, size + 100)
-        rows.append(timed(f"check {VENDOR}, +100 articles", check))
+        run(f"check {VENDOR}, +100 articles", check)
         _drop_cache(corpus)
-        rows.append(timed(f"screen {len(SCREENED)} vendors, cold", screen))
-        rows.append(timed(f"screen {len(SCREENED)} vendors, warm", screen))
+        run(f"screen {len(SCREENED)} vendors, cold", screen)
+        run(f"screen {len(SCREENED)} vendors, warm", screen)
         added += _add(corpus, seed, size + 100, size + 200)
-        rows.append(timed(f"screen {len(SCREENED)} vendors, +100 articles", screen))
+        run(f"screen {len(SCREENED)} vendors, +100 articles", screen)
     finally:
         for path in added:
             path.unlink(missing_ok=True)
-    floor = rows[0].seconds
-    print(f"  {'':34} {'seconds':>9} {'x grep':>8} {'peak MB':>8}")
-    for row in rows:
-        print(f"  {row.label:34} {row.seconds:9.2f} {row.seconds / floor:8.1f} {row.peak_mb:8.0f}",
-              flush=True)
     return rows
 
 
