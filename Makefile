@@ -17,6 +17,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run --sizes 1000,10000
+	$(BIN)/python -m bench.memo_bench
 
 bench-large: $(STAMP)
 	$(BIN)/python -m bench.run --sizes 1000,10000,100000
