@@ -35,7 +35,9 @@ import regex
 from rapidfuzz.distance import OSA
 
 from .analysis import DocumentAnalysis, Engine
-from .cache import SAME, AnalysisCache, FileRecord, FileState, context_key, generation_key
+from .cache import (
+    SAME, AnalysisCache, FileRecord, FileState, context_key, generation_key, interned,
+)
 from .corpus import Document, Skipped, article_files, read_document
 from .errors import CorpusError
 from .mentions import NameIndex, _search_key
@@ -217,8 +219,7 @@ class _Reader:
         """After a complete pass: forget files that are gone, prune old generations."""
         if self.cache is None:
             return
-        present = {relative for relative, _ in self.files}
-        gone = [p for p in self.known if p not in present]
+        gone = list(self.known)           # records are taken out as their files are seen
         if gone:
             self.cache.store(self.corpus_key, [], [], forget=gone)
         self.cache.prune()
@@ -238,7 +239,7 @@ class _Reader:
                 slot.state = FileState.of(os.stat(slot.path))
             except OSError:
                 slot.state = None
-            record = self.known.get(slot.relative)
+            record = self.known.pop(slot.relative, None)      # what remains is gone
             if record is not None and record.state == slot.state:
                 slot.record = record
             else:
@@ -284,7 +285,7 @@ class _Reader:
                 raw = handle.read()
             if hashlib.sha256(raw).hexdigest() == record.sha256:
                 slot.document = Document(slot.relative, raw.decode("utf-8"), record.sha256,
-                                         record.body_start, dict(record.meta))
+                                         record.body_start, record.meta)
         except (OSError, UnicodeDecodeError):
             pass
 
@@ -347,14 +348,13 @@ class _Reader:
             if slot.task is not None:
                 base, overlays = results[slot.task]
                 if base is not None:
-                    slot.base = base
+                    slot.base = base = interned(base)
                     self.stats.analysed += 1
                     rows.append((self.base_context, sha, base))
                 for index, overlay in overlays.items():
                     if overlay != SAME:
                         self.stats.overlays += 1
-                        if overlay == slot.base:
-                            overlay = SAME
+                        overlay = SAME if overlay == slot.base else interned(overlay)
                     slot.overlays[index] = overlay
                     rows.append((self.overlay_contexts[index], sha, overlay))
             document = slot.document
@@ -376,7 +376,7 @@ class _Reader:
             return dataclasses.replace(slot.document, text="")
         record = slot.record
         assert record is not None
-        return Document(slot.relative, "", record.sha256, record.body_start, dict(record.meta))
+        return Document(slot.relative, "", record.sha256, record.body_start, record.meta)
 
 
 def _at(analysis: DocumentAnalysis, path: str) -> DocumentAnalysis:
