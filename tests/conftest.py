@@ -17,7 +17,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 import duediligence
-from duediligence import cli
+from duediligence import cli, parallel
+from duediligence.analysis import Engine
 from duediligence.report import Report, report_json, report_schema
 
 SHIPPED_SCHEMA = Path(duediligence.__file__).parent / "schemas" / "report.schema.json"
@@ -118,3 +119,18 @@ def run_cli(rule_set, verify_report, tmp_path, monkeypatch) -> Callable[..., Res
         return result
 
     return run
+
+
+@pytest.fixture
+def analyses(monkeypatch) -> list[str]:
+    """Every document the engine analyses, by path (in this process: no worker pool)."""
+    monkeypatch.setattr(parallel, "POOL_THRESHOLD", 10**9)
+    seen: list[str] = []
+    real = Engine.analyse
+
+    def counting(self, document):
+        seen.append(document.path)
+        return real(self, document)
+
+    monkeypatch.setattr(Engine, "analyse", counting)
+    return seen

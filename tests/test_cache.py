@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from duediligence import parallel
-from duediligence.analysis import Engine
 from duediligence.cache import CACHE_NAME, AnalysisCache
 from duediligence.check import CorpusRun, build_report, engine_for, resolve_vendor
 from duediligence.corpus import iter_corpus
@@ -34,21 +33,6 @@ def corpus(tmp_path) -> Path:
     for path in sorted(ARTICLES.glob("[0-9][0-9][0-9]_*.md")):
         shutil.copy(path, root / path.name)
     return root
-
-
-@pytest.fixture
-def analyses(monkeypatch) -> list[str]:
-    """Every document the engine analyses, by path (in this process: no worker pool)."""
-    monkeypatch.setattr(parallel, "POOL_THRESHOLD", 10**9)
-    seen: list[str] = []
-    real = Engine.analyse
-
-    def counting(self, document):
-        seen.append(document.path)
-        return real(self, document)
-
-    monkeypatch.setattr(Engine, "analyse", counting)
-    return seen
 
 
 def reference_json(corpus: Path, typed: str, rule_set) -> bytes:

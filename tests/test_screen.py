@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from duediligence import parallel
-from duediligence.analysis import Engine
 from duediligence.cache import CACHE_NAME
 from duediligence.check import engine_for, resolve_vendor
 from duediligence.corpus import iter_corpus
@@ -70,21 +69,6 @@ def suppliers(tmp_path) -> Path:
     path = tmp_path / "suppliers.csv"
     path.write_text(SUPPLIERS, encoding="utf-8")
     return path
-
-
-@pytest.fixture
-def analyses(monkeypatch) -> list[str]:
-    """Every document the engine analyses, by path (in this process: no worker pool)."""
-    monkeypatch.setattr(parallel, "POOL_THRESHOLD", 10**9)
-    seen: list[str] = []
-    real = Engine.analyse
-
-    def counting(self, document):
-        seen.append(document.path)
-        return real(self, document)
-
-    monkeypatch.setattr(Engine, "analyse", counting)
-    return seen
 
 
 @pytest.fixture(scope="module")
