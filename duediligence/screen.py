@@ -27,7 +27,7 @@ from .cache import AnalysisCache
 from .check import CorpusRun, build_report, resolve_vendor
 from .corpus import corpus_digest
 from .errors import DueDiligenceError, Location, VendorError
-from .outputs import write_atomic
+from .outputs import write_all
 from .parallel import IndexedCorpus, analyse_corpus, usable_cores
 from .registry import Vendor
 from .report import CATEGORIES, Report, report_json
@@ -233,15 +233,14 @@ class _Reports:
         report = build_report(vendor, run, self.rule_set, self.as_of,
                               find_review(vendor.id, None, json_path))
         payload = report_json(report)
-        written = []
+        outputs = []
         memo_path = None
         if self.pdf:
             memo_path = self.out / f"{vendor.id}.pdf"
-            write_atomic(memo_path, _memo(report, payload, self.as_of, self.marking))
-            written.append(memo_path)
-        write_atomic(json_path, payload)
-        written.append(json_path)
-        return _row(supplier, vendor, report, json_path, memo_path), written
+            outputs.append((memo_path, _memo(report, payload, self.as_of, self.marking)))
+        outputs.append((json_path, payload))
+        write_all(outputs)                      # a vendor's memo and report, or neither
+        return _row(supplier, vendor, report, json_path, memo_path), [p for p, _ in outputs]
 
 
 _JOB: _Reports | None = None

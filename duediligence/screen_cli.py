@@ -13,7 +13,7 @@ from .cli import (
     validate_date,
 )
 from .errors import DueDiligenceError
-from .outputs import write_atomic
+from .outputs import write_all
 from .resources import bundled
 from .screen import read_suppliers, render_table, screen, summary_csv, summary_json
 
@@ -86,8 +86,8 @@ def screen_command(suppliers: Path, corpus: Path | None, out: Path, rules: tuple
         bands = [b.name for b in rule_set.bands_low_to_high()]
         gate = fail_on or bands[-1]
         if gate not in bands + [NO_GATE]:
-            raise click.BadParameter(f"{gate!r} is not a band; choose from "
-                                     f"{', '.join(bands + [NO_GATE])}", param_hint="--fail-on")
+            raise DueDiligenceError(f"--fail-on: {gate!r} is not a band; choose from "
+                                    f"{', '.join(bands + [NO_GATE])}")
         listed = read_suppliers(suppliers, rule_set)
         directory = corpus or bundled("seeds")
         cache = open_cache(directory, cache_path, no_cache, warn, default_here=corpus is not None)
@@ -95,9 +95,9 @@ def screen_command(suppliers: Path, corpus: Path | None, out: Path, rules: tuple
                         marking=marking, progress=progress_bar(sys.stderr.isatty() and not quiet))
         tripped = sorted(r.vendor.id for r in result.rows if gate_tripped(r.rating, gate, rule_set))
         # The summaries are written last: their presence says the screen completed.
-        write_atomic(out / "summary.csv", summary_csv(result, rule_set))
-        write_atomic(out / "summary.json", summary_json(result, listed, directory, rule_set, as_of,
-                                                        gate, tripped))
+        write_all([(out / "summary.csv", summary_csv(result, rule_set)),
+                   (out / "summary.json", summary_json(result, listed, directory, rule_set,
+                                                       as_of, gate, tripped))])
     except DueDiligenceError as exc:
         fail(str(exc))
     finally:
