@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import signal
 import sqlite3
@@ -134,7 +135,7 @@ def test_a_corrupt_cache_is_reported_once_and_rebuilt(damage, tmp_path, rule_set
     data = path.read_bytes()
     assert len(data) > 8192
     if damage == "garbage":
-        path.write_bytes(os.urandom(len(data)))
+        path.write_bytes(random.Random(1).randbytes(len(data)))
     elif damage == "truncated":
         path.write_bytes(data[:len(data) // 2])
     elif damage == "zeroed pages":
@@ -154,6 +155,29 @@ def test_a_corrupt_cache_is_reported_once_and_rebuilt(damage, tmp_path, rule_set
     assert "corrupt" in warnings[0] and "rebuilding" in warnings[0]
     assert len(analyses) == 60, "nothing from the corrupt file was trusted"
     # The rebuilt cache is sound: a third run is silent and analyses nothing.
+    analyses.clear()
+    cache = open_cache(path, warnings)
+    assert cached_json(corpus, "Hikvision", rule_set, cache) == expected
+    cache.close()
+    assert len(warnings) == 1 and analyses == []
+
+
+def test_a_damaged_page_in_the_middle_is_caught_when_read(tmp_path, rule_set, analyses):
+    """No whole-file check runs at open (it would read 100k articles' worth every run): a bad
+    page is found when it is read, the cache rebuilt, and the output still right."""
+    corpus, path, expected = _fill(tmp_path, rule_set)
+    data = bytearray(path.read_bytes())
+    pages = len(data) // 4096
+    noise = random.Random(2)
+    for page in range(2, pages, 3):
+        data[page * 4096 + 100:page * 4096 + 900] = noise.randbytes(800)
+    path.write_bytes(bytes(data))
+    warnings: list[str] = []
+    cache = AnalysisCache.open(path, warnings.append)
+    assert cache is not None
+    assert cached_json(corpus, "Hikvision", rule_set, cache) == expected
+    cache.close()
+    assert len(warnings) == 1 and "corrupt" in warnings[0], warnings
     analyses.clear()
     cache = open_cache(path, warnings)
     assert cached_json(corpus, "Hikvision", rule_set, cache) == expected
