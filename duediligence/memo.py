@@ -90,24 +90,41 @@ def render_memo(report: Report, report_json: bytes, *, assessment_date: dt.date,
     html = _render_html(templates, report, memo)
     fetcher = _package_fetcher(templates)
     midnight = dt.datetime.combine(assessment_date, dt.time(0, 0), tzinfo=dt.timezone.utc)
-    attachment = Attachment(
-        string=report_json,
-        name=ATTACHMENT_NAME,
-        description=f"JSON report the memo was rendered from (SHA-256 {memo.json_sha256})",
-        relationship="Source",
-        created=midnight,
-        modified=midnight,
-        url_fetcher=fetcher,
-    )
+    def attachment() -> Attachment:              # an Attachment can be written only once
+        return Attachment(
+            string=report_json,
+            name=ATTACHMENT_NAME,
+            description=f"JSON report the memo was rendered from (SHA-256 {memo.json_sha256})",
+            relationship="Source",
+            created=midnight,
+            modified=midnight,
+            url_fetcher=fetcher,
+        )
     with _source_date_epoch(int(midnight.timestamp())):
         document = HTML(string=html, base_url=templates.resolve().as_uri() + "/",
                         url_fetcher=fetcher)
-        return _unambiguous_xref_end(document.write_pdf(
-            pdf_variant=PDF_VARIANT,
-            pdf_identifier=memo.memo_id.encode("ascii"),
-            attachments=[attachment],
-            finisher=_finish_pdf,
-        ))
+        options = dict(pdf_variant=PDF_VARIANT, pdf_identifier=memo.memo_id.encode("ascii"),
+                       finisher=_finish_pdf)
+        pdf = _unambiguous_xref_end(document.write_pdf(attachments=[attachment()], **options))
+        if _ambiguous_stream_end(pdf):
+            # pydyf's object streams are written after the finisher too; in the rare render
+            # where one ends with CR, write the file without object streams (same inputs, same
+            # decision, so the output stays reproducible).
+            pdf = _unambiguous_xref_end(document.write_pdf(
+                attachments=[attachment()], uncompressed_pdf=True, **options))
+        return pdf
+
+
+_STREAM = re.compile(rb"/Length (\d+)[^>]*>>\s*stream\r?\n")
+
+
+def _ambiguous_stream_end(pdf: bytes) -> bool:
+    """True when a stream's data ends with CR right before a bare LF and ``endstream``."""
+    for match in _STREAM.finditer(pdf):
+        end = match.end() + int(match.group(1))
+        if pdf[end - 1:end] == b"\r" and pdf[end:end + 10] == b"\nendstream":
+            return True
+    return False
 
 
 def _unambiguous_xref_end(pdf: bytes) -> bytes:
