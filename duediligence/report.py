@@ -7,7 +7,6 @@ give byte-identical JSON.
 
 from __future__ import annotations
 
-import json
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -260,9 +259,12 @@ class Report(_Model):
 
 
 def report_json(report: Report) -> bytes:
-    """Serialise deterministically: fixed key order (the model's), two-space indent, UTF-8."""
-    data = report.model_dump(mode="json")
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """Serialise deterministically: fixed key order (the model's), two-space indent, UTF-8.
+
+    pydantic's serialiser (Rust) writes what ``json.dumps(..., ensure_ascii=False, indent=2)``
+    would, five to ten times faster: a report lists every document searched, which at 100k
+    articles is most of a check's output time."""
+    return report.model_dump_json(indent=2).encode("utf-8") + b"\n"
 
 
 def report_schema() -> dict:
