@@ -6,8 +6,10 @@ meaning is defined in one YAML file and compiled in one place.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+import ahocorasick
 import regex
 
 from .ruleset import LexiconBody, MarkersLexicon
@@ -19,6 +21,36 @@ _NUMBERS = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|s
 def _words(words: list[str]) -> str:
     """An alternation of literal words, longest first so that "co ltd" wins over "co"."""
     return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+class Prefiltered:
+    """A pattern every match of which contains one of a few words ("the company" needs "company").
+
+    Most sentences hold none of the words, and finding that out with one Aho-Corasick pass is far
+    cheaper than running the pattern. Words are compared in lower case, which is what
+    case-insensitive matching means for ASCII text; a span with other characters (matching may
+    equate "ſ" with "s") always runs the pattern, and so does a pattern with non-ASCII words.
+    """
+
+    def __init__(self, pattern: regex.Pattern, words: Iterable[str]):
+        self.pattern = pattern
+        lowered = {w.lower() for w in words}
+        self._words: ahocorasick.Automaton | None = None
+        if lowered and all(w and w.isascii() for w in lowered):
+            self._words = ahocorasick.Automaton()
+            for word in lowered:
+                self._words.add_word(word, word)
+            self._words.make_automaton()
+
+    def finditer(self, text: str, start: int, end: int) -> Iterator[regex.Match]:
+        """``pattern.finditer(text, start, end)``, skipped when no match is possible."""
+        if self._may_match(text[start:end]):
+            yield from self.pattern.finditer(text, start, end)
+
+    def _may_match(self, span: str) -> bool:
+        if self._words is None or not span.isascii():
+            return True
+        return next(self._words.iter(span.lower()), None) is not None
 
 
 @dataclass(frozen=True)
@@ -38,11 +70,11 @@ class Lexicon:
     companions: regex.Pattern
     parenthetical: regex.Pattern
     dummy_it: regex.Pattern
-    singular_reference: regex.Pattern
-    plural_reference: regex.Pattern
-    product_reference: regex.Pattern
-    pronoun: regex.Pattern
-    plural_pronoun: regex.Pattern
+    singular_reference: Prefiltered
+    plural_reference: Prefiltered
+    product_reference: Prefiltered
+    pronoun: Prefiltered
+    plural_pronoun: Prefiltered
     blocked_modifiers: frozenset[str]
     places: dict[str, str]                  # description word -> ISO country code
 
@@ -83,17 +115,20 @@ def compile_lexicon(body: LexiconBody) -> Lexicon:
         **{name: regex.compile(getattr(markers, name), FLAGS)
            for name in MarkersLexicon.model_fields},
         dummy_it=regex.compile(refs.dummy_it, FLAGS),
-        singular_reference=regex.compile(
+        singular_reference=Prefiltered(regex.compile(
             rf"\b(?:the|this)\s+{modifiers}({_words(refs.company_nouns)})\b", FLAGS),
-        plural_reference=regex.compile(
+            refs.company_nouns),
+        plural_reference=Prefiltered(regex.compile(
             rf"\b(?:(?:all\s+)?(?:the|these|those)(?:\s+{_NUMBERS})?|both|all\s+{_NUMBERS})\s+"
             rf"{modifiers}({_words(refs.company_plural_nouns)})\b", FLAGS),
-        product_reference=regex.compile(
+            refs.company_plural_nouns),
+        product_reference=Prefiltered(regex.compile(
             rf"\b(?:the|these|those)\s+({_words(refs.product_nouns)})\b(?!-)", FLAGS),
-        pronoun=regex.compile(r"\b(?:it|its|itself)\b", FLAGS),
-        plural_pronoun=regex.compile(
+            refs.product_nouns),
+        pronoun=Prefiltered(regex.compile(r"\b(?:it|its|itself)\b", FLAGS), ["it"]),
+        plural_pronoun=Prefiltered(regex.compile(
             r"\b(?:they|their|them|themselves|both(?=\s+(?:have|has|had|are|were|was|of|remain|said)\b))\b",
-            FLAGS),
+            FLAGS), ["they", "their", "them", "both"]),
         blocked_modifiers=frozenset(m.lower() for m in refs.blocked_modifiers),
         places={word.lower(): country for country, words in refs.nationalities.items()
                 for word in words},
