@@ -106,7 +106,9 @@ class NameIndex:
         for key, entries in by_key.items():
             own = [e for e in entries if e[1].kind != "related"]
             # A brand listed under a parent that also has an entry of its own is that entry's name.
-            self._automaton.add_word(key, (key, tuple(own or entries)))
+            chosen = own or entries
+            how = " / ".join(sorted({f"{n.kind.replace('_', ' ')} '{n.text}'" for _, n in chosen}))
+            self._automaton.add_word(key, (key, frozenset(vendor_id for vendor_id, _ in chosen), how))
         self._automaton.make_automaton()
         self._exact_keys = {name_key(n.text) for entries in by_key.values() for _, n in entries}
         self._fuzzy = fuzzy
@@ -116,12 +118,10 @@ class NameIndex:
         """Registry names and their misspellings in a document, longest match first, no overlaps."""
         hits: list[tuple[int, int, frozenset[str], str]] = []
         if len(self._automaton):
-            for last, (key, entries) in self._automaton.iter(folded):
+            for last, (key, ids, how) in self._automaton.iter(folded):
                 start, end = last - len(key) + 1, last + 1
                 if _is_word(folded, start, end) and _not_lowercase_only(text[start:end]):
-                    ids = frozenset(vendor_id for vendor_id, _ in entries)
-                    names = sorted({f"{n.kind.replace('_', ' ')} '{n.text}'" for _, n in entries})
-                    hits.append((start, end, ids, " / ".join(names)))
+                    hits.append((start, end, ids, how))
         mentions = [Mention(s, e, ids, "name", text[s:e], f"matched the {how}")
                     for s, e, ids, how in self._with_legal_tail(_longest_first(hits), text, folded)]
         mentions = [m for m in mentions if not self._excluded(m, folded)]
