@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .attribution import Attribution, Rejection, attribute
 from .corpus import Document
@@ -62,14 +63,26 @@ class Engine:
     def __init__(self, rule_set: RuleSet, extra_vendors: tuple[Vendor, ...] = ()):
         self.rule_set = rule_set
         self.vendors = list(rule_set.registry.vendors.values()) + list(extra_vendors)
-        self.lexicon: Lexicon = compile_lexicon(rule_set.lexicon)
         self.names = NameIndex(self.vendors, rule_set.lexicon.names.legal_suffixes)
         self.countries = {v.id: v.country for v in self.vendors if v.country}
         references = rule_set.lexicon.references
         self.companies = CompanyFinder(references.company_suffixes, references.bodies)
-        self.matcher = RuleMatcher(compile_rules(
-            [loaded.rule for loaded in rule_set.rules if loaded.rule.status != "deprecated"],
-            rule_set.lexicon.macros))
+
+    # The lexicon and the rules' patterns are compiled on first use (a good part of a second):
+    # a run that finds every analysis it needs in the cache never compiles them.
+    @cached_property
+    def lexicon(self) -> Lexicon:
+        return compile_lexicon(self.rule_set.lexicon)
+
+    @cached_property
+    def matcher(self) -> RuleMatcher:
+        return RuleMatcher(compile_rules(
+            [loaded.rule for loaded in self.rule_set.rules if loaded.rule.status != "deprecated"],
+            self.rule_set.lexicon.macros))
+
+    def compile(self) -> None:
+        """Compile now, before copies of the engine or worker processes would each do it."""
+        self.lexicon, self.matcher  # noqa: B018 - the first access compiles
 
     def analyse(self, document: Document) -> DocumentAnalysis:
         folded, sentences, mentions, bodies = self._read(document)

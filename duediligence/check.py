@@ -16,7 +16,7 @@ from .cache import AnalysisCache
 from .corpus import Document, Skipped, corpus_digest
 from .errors import VendorError
 from .findings import Exhibit, vendor_findings
-from .parallel import analyse_for_engine
+from .parallel import analyse_for_engine, analyse_for_vendor
 from .registry import Vendor, derived_vendor
 from .report import (
     CATEGORIES, Band, CategoryScore, DocumentInfo, Evidence, Finding, Report, RuleSetInfo,
@@ -81,8 +81,9 @@ def read_corpus(corpus: Path, engine: Engine,
 def check(typed: str, corpus: Path, rule_set: RuleSet, as_of: str | None = None,
           review: Review | None = None, cache: AnalysisCache | None = None) -> Report:
     vendor = resolve_vendor(typed, rule_set)
-    run = read_corpus(corpus, engine_for(rule_set, [vendor]), cache=cache)
-    return build_report(vendor, run, rule_set, as_of, review)
+    analysed, skipped = analyse_for_vendor(corpus, engine_for(rule_set, [vendor]), vendor,
+                                           cache=cache)
+    return build_report(vendor, CorpusRun(str(corpus), analysed, skipped), rule_set, as_of, review)
 
 
 def build_report(vendor: Vendor, run: CorpusRun, rule_set: RuleSet, as_of: str | None,
