@@ -26,31 +26,44 @@ def _words(words: list[str]) -> str:
 class Prefiltered:
     """A pattern every match of which contains one of a few words ("the company" needs "company").
 
-    Most sentences hold none of the words, and finding that out with one Aho-Corasick pass is far
-    cheaper than running the pattern. Words are compared in lower case, which is what
-    case-insensitive matching means for ASCII text; a span with other characters (matching may
-    equate "ſ" with "s") always runs the pattern, and so does a pattern with non-ASCII words.
+    Most sentences hold none of the words, and finding that out with one Aho-Corasick pass (see
+    ``WordFinder``) is far cheaper than running the pattern. A pattern with non-ASCII words always
+    runs: case-insensitive matching may equate them with other characters.
     """
 
     def __init__(self, pattern: regex.Pattern, words: Iterable[str]):
         self.pattern = pattern
-        lowered = {w.lower() for w in words}
-        self._words: ahocorasick.Automaton | None = None
-        if lowered and all(w and w.isascii() for w in lowered):
-            self._words = ahocorasick.Automaton()
-            for word in lowered:
-                self._words.add_word(word, word)
-            self._words.make_automaton()
+        lowered = frozenset(w.lower() for w in words)
+        self.words = lowered if lowered and all(w and w.isascii() for w in lowered) else None
 
-    def finditer(self, text: str, start: int, end: int) -> Iterator[regex.Match]:
-        """``pattern.finditer(text, start, end)``, skipped when no match is possible."""
-        if self._may_match(text[start:end]):
-            yield from self.pattern.finditer(text, start, end)
+    def finditer(self, text: str, start: int, end: int,
+                 present: frozenset[str] | None) -> Iterator[regex.Match]:
+        """``pattern.finditer(text, start, end)``, skipped when the span cannot match: it holds
+        only the words ``present`` (None: not known)."""
+        if present is None or self.words is None or not self.words.isdisjoint(present):
+            return self.pattern.finditer(text, start, end)
+        return iter(())
 
-    def _may_match(self, span: str) -> bool:
-        if self._words is None or not span.isascii():
-            return True
-        return next(self._words.iter(span.lower()), None) is not None
+
+class WordFinder:
+    """Which of some lower-case ASCII words a span of folded text holds, in one pass."""
+
+    def __init__(self, words: Iterable[str]):
+        self._automaton = ahocorasick.Automaton()
+        for word in set(words):
+            self._automaton.add_word(word, word)
+        if len(self._automaton):
+            self._automaton.make_automaton()
+
+    def words_in(self, text: str, start: int, end: int) -> frozenset[str] | None:
+        """The words in ``text[start:end]``; None for a span with non-ASCII characters, which
+        case-insensitive matching may read as letters ("\u017f" as "s")."""
+        span = text[start:end]
+        if not span.isascii():
+            return None
+        if not len(self._automaton):
+            return frozenset()
+        return frozenset(word for _, word in self._automaton.iter(span.lower()))
 
 
 @dataclass(frozen=True)
@@ -75,6 +88,7 @@ class Lexicon:
     product_reference: Prefiltered
     pronoun: Prefiltered
     plural_pronoun: Prefiltered
+    reference_words: WordFinder             # the words the five reference patterns need
     blocked_modifiers: frozenset[str]
     places: dict[str, str]                  # description word -> ISO country code
 
@@ -110,11 +124,7 @@ def compile_lexicon(body: LexiconBody) -> Lexicon:
     refs, markers = body.references, body.markers
     modifiers = (rf"((?:(?!(?:the|a|an|this|that|these|those|either|neither|any|each|every|no)\b)"
                  rf"[\w'-]+\s+){{0,{refs.max_modifiers}}}?)")
-    return Lexicon(
-        body=body,
-        **{name: regex.compile(getattr(markers, name), FLAGS)
-           for name in MarkersLexicon.model_fields},
-        dummy_it=regex.compile(refs.dummy_it, FLAGS),
+    references = dict(
         singular_reference=Prefiltered(regex.compile(
             rf"\b(?:the|this)\s+{modifiers}({_words(refs.company_nouns)})\b", FLAGS),
             refs.company_nouns),
@@ -129,6 +139,15 @@ def compile_lexicon(body: LexiconBody) -> Lexicon:
         plural_pronoun=Prefiltered(regex.compile(
             r"\b(?:they|their|them|themselves|both(?=\s+(?:have|has|had|are|were|was|of|remain|said)\b))\b",
             FLAGS), ["they", "their", "them", "both"]),
+    )
+    return Lexicon(
+        body=body,
+        **{name: regex.compile(getattr(markers, name), FLAGS)
+           for name in MarkersLexicon.model_fields},
+        dummy_it=regex.compile(refs.dummy_it, FLAGS),
+        **references,
+        reference_words=WordFinder(word for reference in references.values()
+                                   for word in reference.words or ()),
         blocked_modifiers=frozenset(m.lower() for m in refs.blocked_modifiers),
         places={word.lower(): country for country, words in refs.nationalities.items()
                 for word in words},

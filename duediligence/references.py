@@ -124,23 +124,24 @@ def _references(folded: str, sentence: Sentence, companies: _Companies,
                 lexicon: Lexicon) -> list[tuple[int, int, str, bool, str | None]]:
     """(start, end, kind, blocked, country) of every reference in the sentence, in order."""
     found = []
-    for match in lexicon.singular_reference.finditer(folded, sentence.start, sentence.end):
+    words = lexicon.reference_words.words_in(folded, sentence.start, sentence.end)
+    for match in lexicon.singular_reference.finditer(folded, sentence.start, sentence.end, words):
         modifiers = set(match.group(1).split())
         if companies.overlap(match.start(), match.end() + 2):
             continue            # "the Chinese firm Hikvision": the name itself is the mention
         found.append((match.start(), match.end(), "singular",
                       bool(modifiers & lexicon.blocked_modifiers), lexicon.country_of(match.group(1))))
-    for match in lexicon.plural_reference.finditer(folded, sentence.start, sentence.end):
+    for match in lexicon.plural_reference.finditer(folded, sentence.start, sentence.end, words):
         found.append((match.start(), match.end(), "plural", False, None))
-    for match in lexicon.product_reference.finditer(folded, sentence.start, sentence.end):
+    for match in lexicon.product_reference.finditer(folded, sentence.start, sentence.end, words):
         found.append((match.start(), match.end(), "product", False, None))
-    for match in lexicon.pronoun.finditer(folded, sentence.start, sentence.end):
+    for match in lexicon.pronoun.finditer(folded, sentence.start, sentence.end, words):
         if match.group() == "it" and lexicon.dummy_it.match(folded, match.start(), sentence.end):
             continue
         if match.group() == "its" and _describes_name(folded, match.end(), companies):
             continue            # "its chip unit HiSilicon": the name is the mention
         found.append((match.start(), match.end(), "pronoun", False, None))
-    for match in lexicon.plural_pronoun.finditer(folded, sentence.start, sentence.end):
+    for match in lexicon.plural_pronoun.finditer(folded, sentence.start, sentence.end, words):
         found.append((match.start(), match.end(), "plural_pronoun", False, None))
     return sorted(found)
 
