@@ -7,6 +7,7 @@ can be cached per document and rule set. Checking a vendor is then a filter over
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -15,7 +16,7 @@ from .attribution import Attribution, Rejection, attribute
 from .corpus import Document
 from .lexicon import Lexicon, compile_lexicon
 from .matching import RuleMatch, RuleMatcher, compile_rules
-from .mentions import CompanyFinder, Mention, NameIndex, Span
+from .mentions import CompanyFinder, Coverage, Mention, NameIndex, Span
 from .references import resolve_references
 from .registry import Vendor
 from .ruleset import RuleSet
@@ -113,8 +114,9 @@ class Engine:
         names = [m for m in self.names.find(text, folded) if m.start >= body]
         if not names:
             return folded, [], [], []
+        named = Coverage((m.start, m.end) for m in names)
         bodies = [b for b in self.companies.bodies(folded) if b.start >= body
-                  and not any(m.start <= b.start < m.end for m in names)]  # "China" in "China Mobile"
+                  and not named.overlaps(b.start, b.start + 1)]  # "China" in "China Mobile"
         companies = names + [m for m in self.companies.unknown_companies(text, names, bodies)
                              if m.start >= body]
         companies.sort(key=lambda m: m.start)
@@ -127,11 +129,9 @@ class Engine:
     def _trace(self, folded: str, sentences: list[Sentence], mentions: list[Mention],
                bodies: list[Span]) -> Iterator[Trace]:
         """Match the rules in every sentence that refers to a company, and attribute each match."""
-        cursor = 0
+        starts = [m.start for m in mentions]
         for sentence in sentences:
-            while cursor < len(mentions) and mentions[cursor].start < sentence.start:
-                cursor += 1
-            inside = [m for m in mentions[cursor:] if m.start < sentence.end]
+            inside = mentions[bisect_left(starts, sentence.start):bisect_left(starts, sentence.end)]
             if not inside:
                 continue
             matches = self.matcher.find(folded, sentence.start, sentence.end)
