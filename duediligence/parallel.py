@@ -45,7 +45,7 @@ from .cache import (
 )
 from .corpus import Document, Skipped, article_files, read_document
 from .errors import CorpusError
-from .mentions import NameIndex, _search_key
+from .mentions import FUZZY_MIN_LENGTH, LONG_NAME, NameIndex, _search_key
 from .registry import Vendor, name_key
 from .textfold import fold
 
@@ -220,7 +220,7 @@ class _Reader:
         self.sieve_context = None
         if focus is not None:
             self.sieve_context = sieve_context_key(generation, own_extra, focus)
-            self.sieve = _OverlayFilter([focus], _common_words(engine))
+            self.sieve = _OverlayFilter([focus])
             contexts.append(self.sieve_context)
         if cache is not None:
             cache.register(dict.fromkeys(contexts, generation))
@@ -465,20 +465,13 @@ def _at(analysis: DocumentAnalysis, path: str) -> DocumentAnalysis:
 
 # -- the work, in this process or a worker ---------------------------------------------------------
 
-def _common_words(engine: Engine) -> list[str]:
-    """Words of company names that say nothing about which company: legal forms, "Systems",
-    places (the sieve does not take a near-miss of one of these for a vendor's name)."""
-    names = engine.rule_set.lexicon.names
-    return [*names.generic_words, *names.legal_suffixes, *names.place_prefixes]
-
-
 class _Work:
     """Analyse one document with the engine, and with each extra vendor where that differs."""
 
     def __init__(self, engine: Engine, extra: list[Vendor]):
         self.engine = engine
         self.extra = extra
-        self.filter = _OverlayFilter(extra, _common_words(engine))
+        self.filter = _OverlayFilter(extra)
         self._engines: dict[int, Engine] = {}
 
     def run(self, document: Document, base: bool, overlays: tuple[int, ...]
@@ -528,31 +521,29 @@ class _OverlayFilter:
     """Which extra vendors could possibly be found in a text: a cheap first sieve.
 
     It passes a vendor when one of its names occurs in the folded text (what the name finder's
-    automaton looks for), or when a word of the text is within a few edits of one of its names
-    written without spaces, or of a distinctive word of one (not a legal form, a generic word
-    such as "Systems" or a place): what any misspelling matcher could take for it. It is
-    deliberately looser than the name finder, so that tuning the finder's fuzzy matching cannot
-    make it miss anything; the exact test (the names found with and without the vendor) is made
-    on what passes.
+    automaton looks for), or when a word of the text is within an edit more than the finder
+    allows of one of its one-word names long enough for the finder to take a misspelling of
+    (``FUZZY_MIN_LENGTH``), whatever kind of name it is and whatever its first letter: looser
+    than the finder, so that what the finder may take for the vendor always passes; the exact
+    test (the names found with and without the vendor) is made on what passes. Shorter names
+    are looked for as written only: within two edits of "Dahua" or "Hik" lie "data" and "his",
+    and every article would pass.
     """
 
     _MEMO_LIMIT = 500_000
 
-    def __init__(self, extra: list[Vendor], common: list[str] = ()):
+    def __init__(self, extra: list[Vendor]):
         self._automaton = ahocorasick.Automaton()
         keys: dict[str, set[int]] = {}
         self._tokens: list[tuple[str, int, int]] = []
-        common_keys = {name_key(word) for word in common}
         for index, vendor in enumerate(extra):
             for name in vendor.names:
                 key = _search_key(name.text)
                 if key:
                     keys.setdefault(key, set()).add(index)
                 compact = name_key(name.text)
-                words = set(compact.split())
-                distinctive = (words - common_keys) or words
-                for token in {*distinctive, compact.replace(" ", "")} - {""}:
-                    self._tokens.append((token, index, _reach(token)))
+                if len(compact) >= FUZZY_MIN_LENGTH and " " not in compact:
+                    self._tokens.append((compact, index, _reach(compact)))
         for key, indexes in keys.items():
             self._automaton.add_word(key, frozenset(indexes))
         if keys:
@@ -586,4 +577,4 @@ _WORD = regex.compile(r"[\p{L}\p{N}]{3,}")
 def _reach(token: str) -> int:
     """Edits (a swap of two letters counting as one) within which a word might be taken for
     ``token``: one more than the name finder allows (one up to ten letters, two beyond)."""
-    return 1 if len(token) < 5 else 2 if len(token) <= 10 else 3
+    return 2 if len(token) <= LONG_NAME else 3
