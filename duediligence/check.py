@@ -125,12 +125,20 @@ def read_corpus(corpus: Path, engine: Engine,
     return CorpusRun(str(corpus), analysed, skipped)
 
 
+def read_for_vendor(corpus: Path, rule_set: RuleSet, vendor: Vendor,
+                    cache: AnalysisCache | None = None) -> CorpusRun:
+    """The corpus as a report on ``vendor`` needs it: documents that cannot name the vendor are
+    listed but not analysed, and analyses are cut down to the vendor's claims and mentions."""
+    analysed, skipped = analyse_for_vendor(corpus, engine_for(rule_set, [vendor]), vendor,
+                                           cache=cache)
+    return CorpusRun(str(corpus), analysed, skipped)
+
+
 def check(typed: str, corpus: Path, rule_set: RuleSet, as_of: str | None = None,
           review: Review | None = None, cache: AnalysisCache | None = None) -> Report:
     vendor = resolve_vendor(typed, rule_set)
-    analysed, skipped = analyse_for_vendor(corpus, engine_for(rule_set, [vendor]), vendor,
-                                           cache=cache)
-    return build_report(vendor, CorpusRun(str(corpus), analysed, skipped), rule_set, as_of, review)
+    return build_report(vendor, read_for_vendor(corpus, rule_set, vendor, cache), rule_set, as_of,
+                        review)
 
 
 def build_report(vendor: Vendor, run: CorpusRun, rule_set: RuleSet, as_of: str | None,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from .check import build_report, engine_for, read_corpus, resolve_vendor
+from .check import build_report, read_for_vendor, resolve_vendor
 from .cli import corpus_option, fail, load_rules, rules_option, validate_date
 from .errors import DueDiligenceError
 from .outputs import write_atomic
@@ -69,7 +69,7 @@ def review_command(vendor: str, finding_id: str | None, evidence_id: str | None,
         target = resolve_vendor(vendor, rule_set)
         path = review_path or default_review_path(target.id, json_path)
         review = load_review(path, target.id) if path.exists() else None
-        run = read_corpus(corpus or bundled("seeds"), engine_for(rule_set, [target]))
+        run = read_for_vendor(corpus or bundled("seeds"), rule_set, target)
         before = build_report(target, run, rule_set, None, review)
         entry, finding = entry_for(
             before, rule_set, disposition, (reviewer or _login()).strip(),
