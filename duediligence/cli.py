@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .cache import open_cache
+from .cache import AnalysisCache, open_cache
 from .changes import load_previous, with_changes
 from .check import check, resolve_vendor
 from .errors import DueDiligenceError
@@ -67,6 +69,42 @@ def validate_date(_ctx: click.Context, _param: click.Parameter, value: str | Non
         raise                                   # unreachable: fail() exits
 
 
+def cache_options(function):
+    function = click.option("--no-cache", is_flag=True,
+                            help="Neither read nor write the analysis cache.")(function)
+    return click.option(
+        "--cache", "cache_path", type=click.Path(path_type=Path, dir_okay=False),
+        help="The analysis cache (SQLite) to use. Default: .duediligence-cache.sqlite in the "
+             "corpus directory (none for the bundled seeds).")(function)
+
+
+@contextmanager
+def corpus_cache(corpus: Path | None, cache_path: Path | None,
+                 no_cache: bool) -> Iterator[AnalysisCache | None]:
+    """The analysis cache a command uses (``--cache``, ``--no-cache``), closed when it is done."""
+    cache = open_cache(corpus or bundled("seeds"), cache_path, no_cache, warn,
+                       default_here=corpus is not None)
+    try:
+        yield cache
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def warn(message: str) -> None:
+    click.echo(f"duediligence: warning: {message}", err=True)
+
+
+def resolve_gate(fail_on: str | None, rule_set: RuleSet) -> str:
+    """The band ``--fail-on`` names (default: the top band), checked against the rule set."""
+    gate = fail_on or rule_set.bands_low_to_high()[-1].name
+    known = [b.name for b in rule_set.bands_low_to_high()] + [NO_GATE]
+    if gate not in known:
+        raise DueDiligenceError(f"--fail-on: {gate!r} is not a band; choose from "
+                                f"{', '.join(known)}")
+    return gate
+
+
 corpus_option = click.option(
     "--corpus", type=click.Path(path_type=Path, file_okay=False), default=None,
     help="Directory of .txt/.md articles (searched recursively). Default: the bundled seeds.")
@@ -104,30 +142,20 @@ def main() -> None:
 @click.option("--since", "since_path", type=click.Path(path_type=Path, dir_okay=False),
               metavar="PREVIOUS.json", help="A previous JSON report of the vendor: list new "
                                             "findings, findings gone and the rating change.")
-@click.option("--cache", "cache_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="The analysis cache (SQLite) to use. Default: .duediligence-cache.sqlite in the "
-                   "corpus directory (none for the bundled seeds).")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the analysis cache.")
+@cache_options
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def check_command(vendor: str, corpus: Path | None, rules: tuple[Path, ...], json_path: Path | None,
                   pdf_path: Path | None, fail_on: str | None, as_of: str | None, marking: str,
                   review_path: Path | None, since_path: Path | None, cache_path: Path | None,
                   no_cache: bool, quiet: bool) -> None:
     """Check VENDOR against the rules and the corpus; print the rating and the evidence."""
-    cache = None
     try:
         rule_set = load_rules(rules)
-        gate = fail_on or rule_set.bands_low_to_high()[-1].name
-        known = [b.name for b in rule_set.bands_low_to_high()] + [NO_GATE]
-        if gate not in known:
-            raise DueDiligenceError(f"--fail-on: {gate!r} is not a band; choose from "
-                                    f"{', '.join(known)}")
+        gate = resolve_gate(fail_on, rule_set)
         previous = load_previous(since_path) if since_path is not None else None
         review = find_review(resolve_vendor(vendor, rule_set).id, review_path, json_path)
-        cache = open_cache(corpus or bundled("seeds"), cache_path, no_cache,
-                           lambda message: click.echo(f"duediligence: warning: {message}", err=True),
-                           default_here=corpus is not None)
-        report = check(vendor, corpus or bundled("seeds"), rule_set, as_of, review, cache)
+        with corpus_cache(corpus, cache_path, no_cache) as cache:
+            report = check(vendor, corpus or bundled("seeds"), rule_set, as_of, review, cache)
         if previous is not None:
             report = with_changes(report, previous, str(since_path))
         payload = report_json(report)
@@ -142,9 +170,6 @@ def check_command(vendor: str, corpus: Path | None, rules: tuple[Path, ...], jso
         write_all(outputs)
     except DueDiligenceError as exc:
         fail(str(exc))
-    finally:
-        if cache is not None:
-            cache.close()
     if not quiet:
         click.echo(render_summary(report, [p for p, _ in outputs]))
     sys.exit(EXIT_GATE if gate_tripped(report.rating, gate, rule_set) else EXIT_OK)

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import click
 
-from .cache import open_cache
 from .cli import (
-    EXIT_GATE, EXIT_OK, NO_GATE, corpus_option, fail, gate_tripped, load_rules, rules_option,
-    validate_date,
+    EXIT_GATE, EXIT_OK, NO_GATE, cache_options, corpus_cache, corpus_option, fail, gate_tripped,
+    load_rules, resolve_gate, rules_option, validate_date,
 )
 from .errors import DueDiligenceError
 from .outputs import write_all
@@ -29,19 +28,6 @@ Examples:
 suppliers.csv has a header line with a 'name' column (optional 'id' and 'notes' columns);
 a .txt list has one name per line. Exit 1 when any vendor is rated --fail-on or worse.
 """
-
-
-def cache_options(function):
-    function = click.option("--no-cache", is_flag=True,
-                            help="Neither read nor write the analysis cache.")(function)
-    return click.option(
-        "--cache", "cache_path", type=click.Path(path_type=Path, dir_okay=False),
-        help="The analysis cache (SQLite) to use. Default: .duediligence-cache.sqlite in the "
-             "corpus directory (none for the bundled seeds).")(function)
-
-
-def warn(message: str) -> None:
-    click.echo(f"duediligence: warning: {message}", err=True)
 
 
 def progress_bar(enabled: bool):
@@ -80,19 +66,15 @@ def screen_command(suppliers: Path, corpus: Path | None, out: Path, rules: tuple
                    pdf: bool, fail_on: str | None, as_of: str | None, marking: str,
                    cache_path: Path | None, no_cache: bool, quiet: bool) -> None:
     """Screen every vendor in SUPPLIERS against the corpus: one report per vendor, a summary."""
-    cache = None
     try:
         rule_set = load_rules(rules)
-        bands = [b.name for b in rule_set.bands_low_to_high()]
-        gate = fail_on or bands[-1]
-        if gate not in bands + [NO_GATE]:
-            raise DueDiligenceError(f"--fail-on: {gate!r} is not a band; choose from "
-                                    f"{', '.join(bands + [NO_GATE])}")
+        gate = resolve_gate(fail_on, rule_set)
         listed = read_suppliers(suppliers, rule_set)
         directory = corpus or bundled("seeds")
-        cache = open_cache(directory, cache_path, no_cache, warn, default_here=corpus is not None)
-        result = screen(listed, directory, rule_set, out, as_of=as_of, cache=cache, pdf=pdf,
-                        marking=marking, progress=progress_bar(sys.stderr.isatty() and not quiet))
+        with corpus_cache(corpus, cache_path, no_cache) as cache:
+            result = screen(listed, directory, rule_set, out, as_of=as_of, cache=cache, pdf=pdf,
+                            marking=marking,
+                            progress=progress_bar(sys.stderr.isatty() and not quiet))
         tripped = sorted(r.vendor.id for r in result.rows if gate_tripped(r.rating, gate, rule_set))
         # The summaries are written last: their presence says the screen completed.
         write_all([(out / "summary.csv", summary_csv(result, rule_set)),
@@ -100,9 +82,6 @@ def screen_command(suppliers: Path, corpus: Path | None, out: Path, rules: tuple
                                                        as_of, gate, tripped))])
     except DueDiligenceError as exc:
         fail(str(exc))
-    finally:
-        if cache is not None:
-            cache.close()
     if not quiet:
         memos = " and memos" if pdf else ""
         click.echo(render_table(result, listed, rule_set))

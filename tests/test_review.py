@@ -11,7 +11,6 @@ from click.testing import CliRunner
 
 from duediligence.check import check
 from duediligence.cli import load_rules, main
-from duediligence.errors import DueDiligenceError
 from duediligence.report import Report
 from duediligence.review import load_review, rule_fingerprint
 
