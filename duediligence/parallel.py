@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import ahocorasick
-import regex
 from rapidfuzz.distance import OSA
 
 from .analysis import DocumentAnalysis, Engine
@@ -45,7 +44,9 @@ from .cache import (
 )
 from .corpus import Document, Skipped, article_files, read_document
 from .errors import CorpusError
-from .mentions import FUZZY_MIN_LENGTH, LONG_NAME, NameIndex, _search_key
+from .mentions import (
+    _CAPITALISED_WORD, FUZZY_MIN_LENGTH, LONG_NAME, NameIndex, _search_key,
+)
 from .registry import Vendor, name_key
 from .textfold import fold
 
@@ -521,8 +522,9 @@ class _OverlayFilter:
     """Which extra vendors could possibly be found in a text: a cheap first sieve.
 
     It passes a vendor when one of its names occurs in the folded text (what the name finder's
-    automaton looks for), or when a word of the text is within an edit more than the finder
-    allows of one of its one-word names long enough for the finder to take a misspelling of
+    automaton looks for), or when a word the finder would read as a possible misspelling (a
+    capitalised word, by the finder's own pattern) is within an edit more than the finder allows
+    of one of its one-word names long enough for the finder to take a misspelling of
     (``FUZZY_MIN_LENGTH``), whatever kind of name it is and whatever its first letter: looser
     than the finder, so that what the finder may take for the vendor always passes; the exact
     test (the names found with and without the vendor) is made on what passes. Shorter names
@@ -558,7 +560,7 @@ class _OverlayFilter:
         if self._tokens:
             if len(self._memo) > self._MEMO_LIMIT:
                 self._memo.clear()
-            for word in set(_WORD.findall(text)):
+            for word in set(_CAPITALISED_WORD.findall(text)):
                 near = self._memo.get(word)
                 if near is None:
                     near = self._memo[word] = self._near(name_key(word).replace(" ", ""))
@@ -569,9 +571,6 @@ class _OverlayFilter:
         return frozenset(index for token, index, reach in self._tokens
                          if abs(len(token) - len(key)) <= reach
                          and OSA.distance(key, token, score_cutoff=reach) <= reach)
-
-
-_WORD = regex.compile(r"[\p{L}\p{N}]{3,}")
 
 
 def _reach(token: str) -> int:
