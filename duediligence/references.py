@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import regex
+
 from .lexicon import Lexicon
 from .mentions import Mention, Span
 from .sentences import Sentence
@@ -105,7 +107,9 @@ def _references(folded: str, sentence: Sentence, companies: list[Mention],
         found.append((match.start(), match.end(), "singular",
                       bool(modifiers & lexicon.blocked_modifiers), lexicon.country_of(match.group(1))))
     for match in lexicon.plural_reference.finditer(folded, sentence.start, sentence.end):
-        found.append((match.start(), match.end(), "plural", False, None))
+        # "the Chinese vendors" names a country just as "the Chinese vendor" does.
+        found.append((match.start(), match.end(), "plural", False,
+                      lexicon.country_of(match.group(1))))
     for match in lexicon.product_reference.finditer(folded, sentence.start, sentence.end):
         found.append((match.start(), match.end(), "product", False, None))
     for match in lexicon.pronoun.finditer(folded, sentence.start, sentence.end):
@@ -135,15 +139,20 @@ def _resolve(text: str, folded: str, start: int, end: int, kind: str, entities: 
     surface = text[start:end]
     lists = _ListContext(folded, lexicon, named, counted)
     if kind == "plural":
-        ids, antecedent = _salient_list(entities, history, start, _count(surface.lower()), lists)
+        ids, antecedent = _salient_list(entities, history, start, _count(surface.lower()), lists,
+                                        fits)
     elif kind == "product":
         ids, antecedent = _antecedent(entities, history[-1:], start, True, fits)
         if antecedent is None:
             return None         # "the cameras" with no company just before: cameras in general
     elif kind == "plural_pronoun":
-        ids, antecedent = _salient_list(entities, history[-1:], start, None, lists)
+        ids, antecedent = _salient_list(entities, history[-1:], start, None, lists, fits)
         if antecedent is None:
             return None         # "they" with no list nearby: people, cameras ...
+    elif kind == "pronoun" and (speaker := _unknown_speaker(text, entities, sentence_start, start)):
+        # "Microsoft said it ...": "it" is the speaker, a company the registry does not know.
+        return Mention(start, end, frozenset(), "reference", surface,
+                       f"'{surface}' refers back to '{speaker}', a name not in the registry")
     else:
         early = kind == "singular" or len(text[sentence_start:start].split()) < PRONOUN_REACH
         ids, antecedent = _antecedent(entities, history, start, kind == "singular", fits, early)
@@ -157,6 +166,29 @@ def _resolve(text: str, folded: str, start: int, end: int, kind: str, entities: 
     line = text.count("\n", 0, antecedent.start) + 1
     return Mention(start, end, ids, "reference", surface,
                    f"'{surface}' refers back to '{antecedent.surface}' (line {line})")
+
+
+# "Microsoft said it", "Acme Robotics announced that its": a capitalised speaker right before
+# the pronoun. Personal pronouns are capitalised too at the start of a sentence.
+_SPEAKER = regex.compile(r"\b(\p{Lu}[\w&.-]*(?:\s+\p{Lu}[\w&.-]*){0,3})\s+(?:said|says|told\s+\w+|"
+                         r"announced|confirmed|added|stated|insisted|maintained)\s+(?:that\s+)?$")
+_PERSONAL = frozenset({"he", "she", "they", "we", "i", "you", "it", "this", "that", "there"})
+
+
+def _unknown_speaker(text: str, entities: list[_Entity], sentence_start: int,
+                     position: int) -> str | None:
+    """The name of an unknown company that says something about "it" (itself), if one does.
+
+    Without this, "it" in "Microsoft said it had blocked ..." would slide to a company of an
+    earlier sentence. A known company or body named before it in the sentence is found anyway,
+    and may be whom a person speaks for.
+    """
+    found = _SPEAKER.search(text, max(sentence_start, position - 80), position)
+    if found is None or found.group(1).lower() in _PERSONAL:
+        return None
+    if any(e.start < found.end(1) for e in entities):
+        return None         # "Huawei founder Ren Zhengfei said it": the company named first
+    return found.group(1)
 
 
 _COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -237,14 +269,15 @@ class _ListContext:
 
 
 def _salient_list(entities: list[_Entity], history: list[list[_Entity]], position: int,
-                  wanted: int | None,
-                  context: _ListContext) -> tuple[frozenset[str] | None, _Entity | None]:
+                  wanted: int | None, context: _ListContext,
+                  fits=lambda entity: True) -> tuple[frozenset[str] | None, _Entity | None]:
     """The list of companies a plural reference most likely means (see the module docstring).
 
     A sentence that announced the same number ("eight more firms, including X and Y") wins.
 
     A list may name fewer than the reference counts ("eight firms, including X and Y"), never
-    more; when none fits, the reference stays unresolved: guessing wrong here would spread a
+    more, and none of its members may be from a country other than the one the reference names
+    ("the Chinese vendors" is never a list holding a Swedish company); when none fits, the reference stays unresolved: guessing wrong here would spread a
     claim over the wrong companies.
     """
     best: tuple[int, int, frozenset[str], _Entity] | None = None
@@ -255,6 +288,8 @@ def _salient_list(entities: list[_Entity], history: list[list[_Entity]], positio
         for members in _coordinated(group, context.folded, context.lexicon):
             ids = frozenset().union(*(e.ids for e in members))
             if len(ids) < 2 or (wanted is not None and len(ids) > wanted):
+                continue
+            if not all(fits(e) for e in members):
                 continue
             salience = sum(context.named.get(i, 0) for i in ids) + (ANNOUNCED if announced else 0)
             if best is None or salience > best[0]:

@@ -1,0 +1,67 @@
+"""Attribution of single claims in short texts written for the phenomenon each test names.
+
+Each test analyses one made-up passage with the shipped rules and registry and checks which
+concern categories end up attributed to which registry vendor. A category that must not be
+attributed to a vendor is the point of most tests here: a wrong accusation is the worst error.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from duediligence.analysis import Engine
+from duediligence.corpus import Document
+
+
+@pytest.fixture(scope="module")
+def engine(rule_set) -> Engine:
+    return Engine(rule_set)
+
+
+@pytest.fixture(scope="module")
+def categories(engine, rule_set):
+    """text -> {vendor id: set of categories attributed to it}."""
+    category_of = {loaded.rule.id: loaded.rule.category for loaded in rule_set.rules}
+
+    def run(text: str) -> dict[str, set[str]]:
+        analysis = engine.analyse(Document("case.txt", text, "0" * 64, 0))
+        found: dict[str, set[str]] = {}
+        for claim in analysis.claims:
+            for vendor_id in claim.vendor_ids:
+                found.setdefault(vendor_id, set()).add(category_of[claim.rule_id])
+        return found
+
+    return run
+
+
+def test_a_plural_nationality_reference_skips_a_list_from_another_country(categories):
+    """"the Chinese suppliers" never means a list holding a Swedish and a Finnish company."""
+    text = ("Operators in Portugal will buy replacement gear from Ericsson and Nokia over the next "
+            "three years. Opponents of the Chinese suppliers have cited rules obliging firms to "
+            "help state intelligence agencies.")
+    found = categories(text)
+    assert "security" not in found.get("ericsson", set())
+    assert "security" not in found.get("nokia", set())
+
+
+def test_a_plural_nationality_reference_finds_the_list_from_that_country(categories):
+    text = ("Huawei and ZTE were told to leave the network. Operators in Portugal will buy "
+            "replacement gear from Ericsson and Nokia over the next three years. Opponents of the "
+            "Chinese suppliers have cited rules obliging firms to help state intelligence agencies.")
+    found = categories(text)
+    assert "security" in found.get("huawei", set()) and "security" in found.get("zte", set())
+    assert "security" not in found.get("ericsson", set())
+
+
+def test_it_after_an_unknown_speaker_is_that_speaker(categories):
+    """"Acme said it ...": "it" is Acme (not in the registry), not a vendor of the sentence
+    before."""
+    text = ("Quectel supplies modules to the carmaker. Earlier this year Brightline said it had "
+            "been hacked by a criminal group using stolen passwords.")
+    assert "security" not in categories(text).get("quectel", set())
+
+
+def test_it_after_a_personal_pronoun_speaker_still_refers_back(categories):
+    text = ("Quectel supplies modules to the carmaker. He said it had been hacked by a criminal "
+            "group using stolen passwords.")
+    assert "security" in categories(text).get("quectel", set())
