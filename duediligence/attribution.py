@@ -37,6 +37,12 @@ BODY_REACH = 3
 AFTER_REACH = 10
 # How far before a subject a negation still binds to it ("neither X nor Y", "not even X").
 NEGATION_REACH = 12
+# Categories whose claims are acts of a government or public body (categories.md): a company
+# doing the same thing ("Microsoft blocked ...", "the operator will remove ...") is no such act.
+PUBLIC_ACTS = frozenset({"government_restriction"})
+# Words that may stand between a subject and its verb: "it had already blocked".
+_AUXILIARIES = regex.compile(
+    r"\s*(?:(?:had|has|have|will|would|also|then|now|later|already|since|\w+ly)\s+){0,3}")
 # ", and issued ...": a second verb phrase after the nearest company.
 _COORDINATED_VERB = regex.compile(r",\s+and\s+(?:\w+ly\s+)?(?:\w+ed|issued|imposed|ordered|said|put|set|cut)\s")
 
@@ -70,7 +76,8 @@ def attribute(match: RuleMatch, sentence: Sentence, mentions: list[Mention], bod
     group, where, before, later = found
     rejection = (_marker_rejection(match, sentence, group, where, folded, lexicon, clause,
                                    asides, other_matches)
-                 or _disqualified(group, where, before, folded, lexicon))
+                 or _disqualified(group, where, before, folded, lexicon)
+                 or _company_as_actor(match, where, before, folded))
     if rejection is not None:
         return rejection
     if where == "before":
@@ -154,6 +161,18 @@ def _disqualified(group: list[Mention], where: str, before: list[Mention], folde
     if lexicon.names_other_party(folded, group[-1].end):
         return Rejection(f"'{group[-1].surface}' is followed by a possessive naming another party")
     return None
+
+
+def _company_as_actor(match: RuleMatch, where: str, before: list[Mention],
+                      folded: str) -> Rejection | None:
+    """"Microsoft had blocked the exploits ... linked to X": a company is the subject of the verb,
+    so what it did is a company's act, not a government's restriction of X."""
+    if match.rule.category not in PUBLIC_ACTS or where == "before" or not before:
+        return None
+    actor = before[-1]
+    if _AUXILIARIES.fullmatch(folded, actor.end, match.start) is None:
+        return None
+    return Rejection(f"'{actor.surface}', a company, is the one acting: not a public body's act")
 
 
 def clause_bounds(folded: str, sentence: Sentence, match: RuleMatch,

@@ -53,6 +53,31 @@ def test_a_plural_nationality_reference_finds_the_list_from_that_country(categor
     assert "security" not in found.get("ericsson", set())
 
 
+def test_a_company_blocking_something_is_not_a_government_restriction(categories):
+    """The one who blocks is a company: its act restricts nobody's products for a government."""
+    text = ("Quectel was named in a security bulletin last week. Last month Cisco said it had "
+            "blocked a batch of router exploits that it traced to a Shenzhen group, and "
+            "researchers tied them to Quectel.")
+    found = categories(text)
+    assert "government_restriction" not in found.get("quectel", set())
+    assert "government_restriction" not in found.get("cisco", set())
+
+
+def test_a_company_banning_products_from_its_own_programme_is_no_government_act(categories):
+    found = categories("Genetec said it had banned Hikvision cameras from its partner programme.")
+    assert "government_restriction" not in found.get("hikvision", set())
+
+
+def test_a_public_body_blocking_a_company_is_still_a_restriction(categories):
+    found = categories("The ministry said it had banned Huawei gear from state networks.")
+    assert "government_restriction" in found.get("huawei", set())
+
+
+def test_a_company_facing_a_ban_on_its_products_is_restricted(categories):
+    found = categories("Hikvision faces a ban on its cameras in government buildings.")
+    assert "government_restriction" in found.get("hikvision", set())
+
+
 def test_it_after_an_unknown_speaker_is_that_speaker(categories):
     """"Acme said it ...": "it" is Acme (not in the registry), not a vendor of the sentence
     before."""
