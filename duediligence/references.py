@@ -48,6 +48,7 @@ class _Entity:
     surface: str
     contrasted: bool
     aside_end: int | None = None        # where the aside holding this entity closes, if any
+    plural: bool = False                # "both companies", "they": never what "the company" means
 
 
 def resolve_references(text: str, folded: str, sentences: list[Sentence],
@@ -86,7 +87,8 @@ def resolve_references(text: str, folded: str, sentences: list[Sentence],
                                    counted, lexicon, sentence.start)
             if mention is not None:
                 resolved.append(mention)
-                entities.append(_Entity(start, end, mention.vendor_ids, surface, False))
+                entities.append(_Entity(start, end, mention.vendor_ids, surface, False,
+                                        plural=kind in ("plural", "plural_pronoun")))
             elif kind == "pronoun" and _antecedent(entities, history, start, False, fits)[1]:
                 # "It" standing for a body keeps that body in focus for the next sentence.
                 entities.append(_Entity(start, end, None, surface, False))
@@ -248,14 +250,20 @@ def _antecedent(entities: list[_Entity], history: list[list[_Entity]], position:
               and not (e.aside_end is not None and e.aside_end <= position)]
     if before:
         chosen = before[0] if companies_only else before[-1]
-        return chosen.ids, chosen
+        return _singular(chosen)
     if not sentence_start:
         return None, None       # "whatever its country of origin": an "it" deep in a sentence
     for earlier in reversed(history[-LOOKBACK_SENTENCES:]):
         candidates = [e for e in earlier if suitable(e)]
         if candidates:
-            return candidates[0].ids, candidates[0]
+            return _singular(candidates[0])
     return None, None
+
+
+def _singular(entity: _Entity) -> tuple[frozenset[str] | None, _Entity | None]:
+    """"The report names both companies. ... the company": one of them, but the text does not say
+    which, so a singular reference to a plural one stays unresolved."""
+    return (None, None) if entity.plural else (entity.ids, entity)
 
 
 @dataclass(frozen=True)
