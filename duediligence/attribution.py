@@ -43,6 +43,24 @@ PUBLIC_ACTS = frozenset({"government_restriction"})
 # Words that may stand between a subject and its verb: "it had already blocked".
 _AUXILIARIES = regex.compile(
     r"\s*(?:(?:had|has|have|will|would|also|then|now|later|already|since|\w+ly)\s+){0,3}")
+# "... compete for contracts with the state-owned operator": matched words that stand as an
+# adjective in a prepositional phrase describe that phrase's noun, not the clause's subject. "by"
+# ("controlled by the state-owned X") and "of" ("a unit of the state-owned X") pass ownership on.
+_IN_PREPOSITIONAL_PHRASE = regex.compile(
+    r"\b(?:with|to|from|for|on|in|at|into|against|over|via|through|alongside)\s+"
+    r"(?:the|a|an|its|their|other)\s+(?:[\w-]+\s+)?$")
+# One or two words ending as a participle ("state-owned", "blacklisted"), followed by a noun.
+_ATTRIBUTIVE = regex.compile(r"[\w-]+(?:[- ][\w-]+)?(?:ed|run|held)")
+_NOUN_NEXT = regex.compile(r"\s+(?!(?:by|and|or|of|on|in|to|from|with|for|at|as)\b)[a-z]")
+# Categories of controls imposed on where goods go (export controls, sanctions): "curbs on sales
+# of X's chips to China" target China. A public buyer's ban on X's cameras is about X, wherever
+# they were to go.
+DESTINATION_CONTROLS = frozenset({"sanctions"})
+# "restrict sales of Nvidia chips to China": the goods of the company after "sales of" go *to*
+# the party the restriction is about.
+_SALES_OF = regex.compile(r"\b(?:sales?|exports?|shipments?|supply|supplies|transfers?|selling|"
+                          r"exporting|shipping|supplying)\s+of\b")
+_GOODS_TO = regex.compile(r"(?:'s?)?(?:\s+[\w-]+){0,3}?\s+to\s+(?:the\s+)?")
 # ", and issued ...": a second verb phrase after the nearest company.
 _COORDINATED_VERB = regex.compile(r",\s+and\s+(?:\w+ly\s+)?(?:\w+ed|issued|imposed|ordered|said|put|set|cut)\s")
 
@@ -74,6 +92,14 @@ def attribute(match: RuleMatch, sentence: Sentence, mentions: list[Mention], bod
     if isinstance(found, Rejection):
         return found
     group, where, before, later = found
+    if where == "before" and _modifies_other_noun(match, folded):
+        return Rejection("the matched words describe the noun of a phrase such as 'with the "
+                         "state-owned operator', not the subject of the clause")
+    if where == "after" and match.rule.category in DESTINATION_CONTROLS:
+        recipient = _recipient_of_goods(match, group, later, bodies, folded, lexicon)
+        if isinstance(recipient, Rejection):
+            return recipient
+        group = recipient or group
     rejection = (_marker_rejection(match, sentence, group, where, folded, lexicon, clause,
                                    asides, other_matches)
                  or _disqualified(group, where, before, folded, lexicon)
@@ -173,6 +199,35 @@ def _company_as_actor(match: RuleMatch, where: str, before: list[Mention],
     if _AUXILIARIES.fullmatch(folded, actor.end, match.start) is None:
         return None
     return Rejection(f"'{actor.surface}', a company, is the one acting: not a public body's act")
+
+
+def _modifies_other_noun(match: RuleMatch, folded: str) -> bool:
+    """"X will compete for contracts with the state-owned operator": the matched words are an
+    adjective of the operator, which stands in a prepositional phrase, so they say nothing of X."""
+    return (_ATTRIBUTIVE.fullmatch(folded, match.start, match.end) is not None
+            and _NOUN_NEXT.match(folded, match.end) is not None
+            and _IN_PREPOSITIONAL_PHRASE.search(folded, max(0, match.start - 40), match.start)
+            is not None)
+
+
+def _recipient_of_goods(match: RuleMatch, group: list[Mention], later: list[Mention],
+                        bodies: list[Span], folded: str,
+                        lexicon: Lexicon) -> list[Mention] | Rejection | None:
+    """"export controls that restrict sales of Nvidia chips to China (or to Huawei)": the seller
+    is not the target. The companies the goods go to when a company is named there, a rejection
+    when a country or body is; None when the words are not of that shape."""
+    if _SALES_OF.search(folded, match.end, group[0].start) is None:
+        return None
+    to = _GOODS_TO.match(folded, group[-1].end)
+    if to is None:
+        return None
+    receivers = [m for m in later if m.start == to.end()]
+    if receivers:
+        return _list_starting(later[later.index(receivers[0]):], folded, lexicon)
+    if any(b.start == to.end() for b in bodies):
+        return Rejection(f"'{group[0].surface}' makes the goods; the restriction is on sales to "
+                         "a country or body")
+    return None
 
 
 def clause_bounds(folded: str, sentence: Sentence, match: RuleMatch,

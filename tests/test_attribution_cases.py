@@ -90,3 +90,55 @@ def test_it_after_a_personal_pronoun_speaker_still_refers_back(categories):
     text = ("Quectel supplies modules to the carmaker. He said it had been hacked by a criminal "
             "group using stolen passwords.")
     assert "security" in categories(text).get("quectel", set())
+
+
+def test_state_owned_describing_a_noun_in_a_prepositional_phrase_is_not_the_subjects(categories):
+    """"bid for contracts with the state-owned carrier": the carrier is state-owned, not the
+    bidders."""
+    text = ("Ericsson and Nokia remain eligible and will bid for contracts with the state-owned "
+            "carrier in Peru.")
+    found = categories(text)
+    assert "state_control" not in found.get("ericsson", set())
+    assert "state_control" not in found.get("nokia", set())
+
+
+def test_state_owned_as_the_subjects_own_description_still_counts(categories):
+    assert "state_control" in categories("China Mobile is a state-owned carrier.").get(
+        "china_mobile", set())
+    assert "state_control" in categories(
+        "Nuctech is controlled by the state-owned China National Nuclear Corporation.").get(
+        "nuctech", set())
+
+
+def test_a_list_named_after_on_its_is_not_an_adjective(categories):
+    found = categories("The FCC placed Hytera on its Covered List of equipment, alongside Huawei.")
+    assert "sanctions" in found.get("hytera", set()) and "sanctions" in found.get("huawei", set())
+
+
+def test_export_controls_on_sales_of_a_makers_goods_to_a_country_do_not_target_the_maker(
+        categories):
+    text = ("Chinese labs are adapting to US export controls that restrict sales of advanced "
+            "Cisco routers to China.")
+    assert "sanctions" not in categories(text).get("cisco", set())
+
+
+def test_export_controls_on_sales_of_goods_to_a_company_target_that_company(categories):
+    text = "Washington imposed export controls that restrict sales of Cisco routers to Huawei and ZTE."
+    found = categories(text)
+    assert "sanctions" not in found.get("cisco", set())
+    assert "sanctions" in found.get("huawei", set()) and "sanctions" in found.get("zte", set())
+
+
+def test_a_ban_on_sales_of_a_makers_goods_to_buyers_still_restricts_the_maker(categories):
+    text = "The ministry banned sales of Hikvision cameras to the police."
+    assert "government_restriction" in categories(text).get("hikvision", set())
+
+
+def test_the_company_after_both_companies_is_not_resolved_to_both(categories):
+    """"both companies" then "the company": the text does not say which one is meant."""
+    text = ("A lens maker supplied parts for cameras sold by Sony and Canon. The report names both "
+            "companies as buyers. Regulators added the lens maker to an import list, which means "
+            "goods made by the company are barred from import.")
+    found = categories(text)
+    for vendor in ("sony", "canon"):
+        assert not found.get(vendor, set()) & {"sanctions", "government_restriction"}
