@@ -152,11 +152,20 @@ def _resolve(text: str, folded: str, start: int, end: int, kind: str, entities: 
         if antecedent is None:
             return None         # "they" with no list nearby: people, cameras ...
     elif kind == "pronoun" and (speaker := _unknown_speaker(text, entities, sentence_start, start)):
-        # "Microsoft said it ...": "it" is the speaker, a company the registry does not know.
+        # "Microsoft said it ...": "it" is the speaker, a company the registry does not know;
+        # "Kestrel said it ..." after "Kestrel Biometrics" is that company, by a short form.
+        short = _short_form_of(speaker, history)
+        if short is not None:
+            return Mention(start, end, short.ids, "reference", surface,
+                           f"'{surface}' refers back to '{speaker}', short for '{short.surface}'")
         return Mention(start, end, frozenset(), "reference", surface,
                        f"'{surface}' refers back to '{speaker}', a name not in the registry")
     else:
         early = kind == "singular" or len(text[sentence_start:start].split()) < PRONOUN_REACH
+        subject = _subject_of_verb(folded, entities, start, lexicon) if kind == "pronoun" else None
+        if subject is not None:
+            # "the Treasury placed it on a list": "it" is the object, so not the verb's subject
+            entities = [e for e in entities if e is not subject and e.ids is not None]
         ids, antecedent = _antecedent(entities, history, start, kind == "singular", fits, early)
     if antecedent is None:
         if kind == "pronoun":
@@ -191,6 +200,40 @@ def _unknown_speaker(text: str, entities: list[_Entity], sentence_start: int,
     if any(e.start < found.end(1) for e in entities):
         return None         # "Huawei founder Ren Zhengfei said it": the company named first
     return found.group(1)
+
+
+# "placed it on", "accusing it of": "it" as a verb's object, before a preposition.
+_OBJECT_IT = regex.compile(r"it\s+(?:on|onto|to|from|in|into|of|as|for|with|off|under|over|at)\b")
+# Between a subject and that "it": a single verb, perhaps with auxiliaries ("had quietly banned").
+_ONE_VERB = regex.compile(r"\s+(?:(?:has|have|had|was|were|will|would|also|then|later|\w+ly)\s+)*"
+                          r"[a-z-]+\s+")
+
+
+def _subject_of_verb(folded: str, entities: list[_Entity], position: int,
+                     lexicon: Lexicon) -> _Entity | None:
+    """The entity whose verb has this "it" as object ("the Treasury placed it on a list"): "it"
+    is then someone else (the subject would say "itself"). Not after a reporting verb: in
+    "the ministry said it would", "it" is the ministry."""
+    if not _OBJECT_IT.match(folded, position):
+        return None
+    before = [e for e in entities if e.end <= position]
+    if not before:
+        return None
+    subject = max(before, key=lambda e: e.end)
+    if _ONE_VERB.fullmatch(folded, subject.end, position) is None:
+        return None
+    if lexicon.reporting_verbs.search(folded, subject.end, position) is not None:
+        return None
+    return subject
+
+
+def _short_form_of(speaker: str, history: list[list[_Entity]]) -> _Entity | None:
+    """The one company named earlier whose name starts with ``speaker`` ("Kestrel" for "Kestrel
+    Biometrics"); None when there is none, or several different ones."""
+    key = speaker.lower() + " "
+    found = {e.ids: e for earlier in history for e in earlier
+             if e.ids and not e.plural and (e.surface.lower() + " ").startswith(key)}
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 _COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,

@@ -142,3 +142,28 @@ def test_the_company_after_both_companies_is_not_resolved_to_both(categories):
     found = categories(text)
     for vendor in ("sony", "canon"):
         assert not found.get(vendor, set()) & {"sanctions", "government_restriction"}
+
+
+def test_it_after_a_short_form_of_a_company_named_earlier_is_that_company(rule_set):
+    """"Halvard Biometrics ... Halvard said it ...": the speaker is the company, by a short form."""
+    from duediligence.check import engine_for, resolve_vendor
+
+    vendor = resolve_vendor("Halvard Biometrics", rule_set)
+    text = ("Halvard Biometrics settled the case on Monday. In a statement, Halvard said it had "
+            "been hacked by a criminal group in 2022.")
+    analysis = engine_for(rule_set, [vendor]).analyse(Document("case.txt", text, "0" * 64, 0))
+    assert any(vendor.id in c.vendor_ids and c.rule_id.startswith("security.")
+               for c in analysis.claims)
+
+
+def test_it_as_the_object_of_a_bodys_verb_is_not_that_body(categories):
+    """"The council banned it from tenders": "it" is what was banned, not the council."""
+    text = "Hikvision was named in the audit. The council banned it from tenders last spring."
+    assert "government_restriction" in categories(text).get("hikvision", set())
+
+
+def test_it_after_a_bodys_reporting_verb_is_still_the_body(categories):
+    """"The ministry said it would ...": the ministry speaks of itself."""
+    text = ("Hikvision was named in the audit. The ministry said it had been hacked by a criminal "
+            "group last spring.")
+    assert "security" not in categories(text).get("hikvision", set())
