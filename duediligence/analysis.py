@@ -7,14 +7,16 @@ can be cached per document and rule set. Checking a vendor is then a filter over
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .attribution import Attribution, Rejection, attribute
 from .corpus import Document
 from .lexicon import Lexicon, compile_lexicon
 from .matching import RuleMatch, RuleMatcher, compile_rules
-from .mentions import CompanyFinder, Mention, NameIndex, Span
+from .mentions import CompanyFinder, Coverage, Mention, NameIndex, Span
 from .references import resolve_references
 from .registry import Vendor
 from .ruleset import RuleSet
@@ -62,14 +64,26 @@ class Engine:
     def __init__(self, rule_set: RuleSet, extra_vendors: tuple[Vendor, ...] = ()):
         self.rule_set = rule_set
         self.vendors = list(rule_set.registry.vendors.values()) + list(extra_vendors)
-        self.lexicon: Lexicon = compile_lexicon(rule_set.lexicon)
         self.names = NameIndex(self.vendors, rule_set.lexicon.names.legal_suffixes)
         self.countries = {v.id: v.country for v in self.vendors if v.country}
         references = rule_set.lexicon.references
         self.companies = CompanyFinder(references.company_suffixes, references.bodies)
-        self.matcher = RuleMatcher(compile_rules(
-            [loaded.rule for loaded in rule_set.rules if loaded.rule.status != "deprecated"],
-            rule_set.lexicon.macros))
+
+    # The lexicon and the rules' patterns are compiled on first use (a good part of a second):
+    # a run that finds every analysis it needs in the cache never compiles them.
+    @cached_property
+    def lexicon(self) -> Lexicon:
+        return compile_lexicon(self.rule_set.lexicon)
+
+    @cached_property
+    def matcher(self) -> RuleMatcher:
+        return RuleMatcher(compile_rules(
+            [loaded.rule for loaded in self.rule_set.rules if loaded.rule.status != "deprecated"],
+            self.rule_set.lexicon.macros))
+
+    def compile(self) -> None:
+        """Compile now, before copies of the engine or worker processes would each do it."""
+        self.lexicon, self.matcher  # noqa: B018 - the first access compiles
 
     def analyse(self, document: Document) -> DocumentAnalysis:
         folded, sentences, mentions, bodies = self._read(document)
@@ -100,8 +114,9 @@ class Engine:
         names = [m for m in self.names.find(text, folded) if m.start >= body]
         if not names:
             return folded, [], [], []
+        named = Coverage((m.start, m.end) for m in names)
         bodies = [b for b in self.companies.bodies(folded) if b.start >= body
-                  and not any(m.start <= b.start < m.end for m in names)]  # "China" in "China Mobile"
+                  and not named.overlaps(b.start, b.start + 1)]  # "China" in "China Mobile"
         companies = names + [m for m in self.companies.unknown_companies(text, names, bodies)
                              if m.start >= body]
         companies.sort(key=lambda m: m.start)
@@ -114,11 +129,9 @@ class Engine:
     def _trace(self, folded: str, sentences: list[Sentence], mentions: list[Mention],
                bodies: list[Span]) -> Iterator[Trace]:
         """Match the rules in every sentence that refers to a company, and attribute each match."""
-        cursor = 0
+        starts = [m.start for m in mentions]
         for sentence in sentences:
-            while cursor < len(mentions) and mentions[cursor].start < sentence.start:
-                cursor += 1
-            inside = [m for m in mentions[cursor:] if m.start < sentence.end]
+            inside = mentions[bisect_left(starts, sentence.start):bisect_left(starts, sentence.end)]
             if not inside:
                 continue
             matches = self.matcher.find(folded, sentence.start, sentence.end)

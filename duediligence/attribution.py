@@ -22,6 +22,7 @@ Every decision is kept as a sentence in the explanation.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -234,13 +235,21 @@ def clause_bounds(folded: str, sentence: Sentence, match: RuleMatch,
                   lexicon: Lexicon) -> tuple[int, int, int]:
     """The clause around the match (start, end), and where the break that opened it starts."""
     lo, hi, opener = sentence.start, sentence.end, sentence.start
-    for pattern in (lexicon.clause_breaks, lexicon.reporting_verbs):
-        for brk in pattern.finditer(folded, sentence.start, sentence.end):
-            if brk.end() <= match.start and brk.end() > lo:
-                lo, opener = brk.end(), brk.start()
-            elif brk.start() >= match.end:
-                hi = min(hi, brk.start())
+    for start, end in _clause_breaks(folded, sentence.start, sentence.end,
+                                     (lexicon.clause_breaks, lexicon.reporting_verbs)):
+        if end <= match.start and end > lo:
+            lo, opener = end, start
+        elif start >= match.end:
+            hi = min(hi, start)
     return lo, hi, opener
+
+
+@lru_cache(maxsize=16)
+def _clause_breaks(folded: str, start: int, end: int,
+                   patterns: tuple[regex.Pattern, ...]) -> tuple[tuple[int, int], ...]:
+    """Every break each pattern finds in ``folded[start:end]``, pattern by pattern; remembered,
+    since each rule match in a sentence asks for the same."""
+    return tuple(brk.span() for pattern in patterns for brk in pattern.finditer(folded, start, end))
 
 
 def _asides(folded: str, lo: int, stop: int, lexicon: Lexicon) -> list[tuple[int, int]]:

@@ -175,6 +175,13 @@ def context_key(generation: str, extra_vendors: Iterable = ()) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def sieve_context_key(generation: str, extra_vendors: Iterable, focus) -> str:
+    """The key of the sieve's verdicts on documents that cannot name ``focus`` (a vendor)."""
+    text = (context_key(generation, extra_vendors) + "\0sieve\0"
+            + json.dumps(dataclasses.asdict(focus), sort_keys=True, ensure_ascii=False))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def encode_analysis(analysis: DocumentAnalysis | str) -> str:
     """A document's analysis as compact JSON, without its path (the key is the content)."""
     if analysis == SAME:
@@ -334,32 +341,59 @@ class AnalysisCache:
         self.stats.files_known = len(known)
         return known
 
-    def analyses(self, context: str,
-                 shas: list[tuple[str, str]]) -> dict[str, DocumentAnalysis | str]:
-        """The stored analyses among ``shas`` ((sha256, path) pairs), by SHA-256."""
+    def analyses(self, context: str, shas: list[tuple[str, str]],
+                 mentioning: str | None = None) -> dict[str, DocumentAnalysis | str]:
+        """The stored analyses among ``shas`` ((sha256, path) pairs), by SHA-256.
+
+        With ``mentioning`` (a vendor id), an analysis that does not contain that id anywhere is
+        returned empty without being decoded: it has nothing about that vendor."""
+        needle = None if mentioning is None else json.dumps(mentioning, ensure_ascii=False)
+        paths = dict(shas)
+        found: dict[str, DocumentAnalysis | str] = {}
+        rows = self._rows(context, list(paths))
+        for sha, data in rows or ():
+            if needle is not None and data != SAME and needle not in data:
+                found[sha] = DocumentAnalysis(paths[sha], (), {})
+                continue
+            try:
+                found[sha] = decode_analysis(data, paths[sha])
+            except (ValueError, KeyError, TypeError, AttributeError):
+                return self._corrupt("an analysis cannot be decoded") or {}
+        self._count(len(paths), len(found))
+        return found
+
+    def stored(self, context: str, shas: list[str]) -> set[str]:
+        """Which of ``shas`` have a row in ``context``, without decoding any (for verdicts whose
+        presence is the whole answer)."""
+        found = {sha for sha, _ in self._rows(context, shas) or ()}
+        self._count(len(shas), len(found))
+        return found
+
+    def _rows(self, context: str, shas: list[str]) -> list[tuple[str, str]] | None:
+        """(sha256, data) of the rows of ``context`` among ``shas``, each checked against its
+        digest; None when the cache failed on the way (a row that does not check out rebuilds
+        it), so that nothing read from it is used."""
         context_id = self._context_ids.get(context)
         if context_id is None or self._db is None:
-            return {}
-        found: dict[str, DocumentAnalysis | str] = {}
-        paths = dict(shas)
-        keys = [bytes.fromhex(sha) for sha in paths]
+            return []
+        keys = [bytes.fromhex(sha) for sha in shas]
+        found = []
         for at in range(0, len(keys), _LOOKUP_BATCH):
             batch = keys[at:at + _LOOKUP_BATCH]
             marks = ",".join("?" * len(batch))
             rows = self._read(f"SELECT sha256, data, digest FROM analyses WHERE context = ? AND "
                               f"sha256 IN ({marks})", (context_id, *batch))
+            if self._db is None:
+                return None
             for sha, data, digest in rows:
                 if digest != _digest(context, sha, data):
-                    return self._corrupt("an analysis does not match its checksum") or {}
-                try:
-                    found[sha.hex()] = decode_analysis(data, paths[sha.hex()])
-                except (ValueError, KeyError, TypeError, AttributeError):
-                    return self._corrupt("an analysis cannot be decoded") or {}
-            if self._db is None:
-                return {}
-        self.stats.hits += len(found)
-        self.stats.misses += len(keys) - len(found)
+                    return self._corrupt("an analysis does not match its checksum")
+                found.append((sha.hex(), data))
         return found
+
+    def _count(self, asked: int, found: int) -> None:
+        self.stats.hits += found
+        self.stats.misses += asked - found
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -529,8 +563,11 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 def _prepare(db: sqlite3.Connection, path: Path) -> None:
     db.execute("PRAGMA busy_timeout = 60000")
-    application = db.execute("PRAGMA application_id").fetchone()[0]
+    # Tables first: a run creating the cache commits its tables and application id together, so
+    # once the tables are seen the id is too (read the other way round, a run starting at the
+    # same moment could see no id, then tables, and take the cache for someone else's database).
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    application = db.execute("PRAGMA application_id").fetchone()[0]
     if application not in (0, APPLICATION_ID) or (application == 0 and tables):
         # Someone's SQLite database, not a cache: leave it alone.
         raise sqlite3.OperationalError("it is an SQLite database but not a duediligence cache")

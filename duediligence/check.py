@@ -7,16 +7,17 @@ corpus -> documents -> (engine: sentences, mentions, rule matches, attribution) 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from . import __version__
-from .analysis import DocumentAnalysis, Engine
+from .analysis import Claim, DocumentAnalysis, Engine
 from .cache import AnalysisCache
 from .corpus import Document, Skipped, corpus_digest
 from .errors import VendorError
 from .findings import Exhibit, vendor_findings
-from .parallel import analyse_for_engine
+from .parallel import analyse_for_engine, analyse_for_vendor
 from .registry import Vendor, derived_vendor
 from .report import (
     CATEGORIES, Band, CategoryScore, DocumentInfo, Evidence, Finding, Report, RuleSetInfo,
@@ -37,6 +38,35 @@ NOT_SEARCHED = (
 )
 
 
+@dataclass(frozen=True)
+class Searched:
+    """What every report on a corpus says about the documents searched, whoever the vendor:
+    worked out once per run, not once per vendor of a screen."""
+
+    digest: str
+    documents: list[DocumentInfo]     # as listed in a report on a vendor none of them mentions
+    dates: list[str]
+    publishers: list[str]
+
+
+def searched_documents(documents: Iterable[Document]) -> Searched:
+    documents = list(documents)
+    listed = [DocumentInfo(path=d.path, sha256=d.sha256, title=d.title, url=d.meta.get("url"),
+                           publisher=d.meta.get("publisher"), date=d.meta.get("date"), mentions=0)
+              for d in documents]
+    return Searched(corpus_digest([(d.path, d.sha256) for d in documents]), listed,
+                    sorted(d.meta["date"] for d in documents if d.meta.get("date")),
+                    sorted({d.meta["publisher"] for d in documents if d.meta.get("publisher")}))
+
+
+@dataclass
+class VendorTrail:
+    """Where one vendor occurs in a run: its claims and, per document, the names it goes by."""
+
+    claims: list[tuple[Document, Claim]] = field(default_factory=list)
+    mentions: dict[int, tuple[str, ...]] = field(default_factory=dict)   # document index -> names
+
+
 @dataclass
 class CorpusRun:
     """The outcome of reading a corpus once: analysed documents and skipped files."""
@@ -44,6 +74,23 @@ class CorpusRun:
     corpus: str
     analysed: list[tuple[Document, DocumentAnalysis]]
     skipped: list[Skipped]
+    searched: Searched | None = None            # shared by the runs of one screen
+
+    def __post_init__(self) -> None:
+        if self.searched is None:
+            self.searched = searched_documents(d for d, _ in self.analysed)
+
+    @cached_property
+    def trails(self) -> dict[str, VendorTrail]:
+        """Every vendor's claims and mentions, in corpus order, from one pass over the run."""
+        trails: dict[str, VendorTrail] = {}
+        for index, (document, analysis) in enumerate(self.analysed):
+            for claim in analysis.claims:
+                for vendor_id in claim.vendor_ids:
+                    trails.setdefault(vendor_id, VendorTrail()).claims.append((document, claim))
+            for vendor_id, names in analysis.mentions.items():
+                trails.setdefault(vendor_id, VendorTrail()).mentions[index] = names
+        return trails
 
 
 def resolve_vendor(typed: str, rule_set: RuleSet) -> Vendor:
@@ -81,8 +128,9 @@ def read_corpus(corpus: Path, engine: Engine,
 def check(typed: str, corpus: Path, rule_set: RuleSet, as_of: str | None = None,
           review: Review | None = None, cache: AnalysisCache | None = None) -> Report:
     vendor = resolve_vendor(typed, rule_set)
-    run = read_corpus(corpus, engine_for(rule_set, [vendor]), cache=cache)
-    return build_report(vendor, run, rule_set, as_of, review)
+    analysed, skipped = analyse_for_vendor(corpus, engine_for(rule_set, [vendor]), vendor,
+                                           cache=cache)
+    return build_report(vendor, CorpusRun(str(corpus), analysed, skipped), rule_set, as_of, review)
 
 
 def build_report(vendor: Vendor, run: CorpusRun, rule_set: RuleSet, as_of: str | None,
@@ -90,7 +138,10 @@ def build_report(vendor: Vendor, run: CorpusRun, rule_set: RuleSet, as_of: str |
     """Assemble the report for one vendor from an analysed corpus and its review file, if any."""
     family = {vendor.id}      # a parent's or subsidiary's own entry is a vendor of its own
     scoring = rule_set.meta.scoring
-    drafts = vendor_findings(family, run.analysed, rule_set)
+    searched = run.searched
+    assert searched is not None
+    trails = [run.trails[v] for v in sorted(family) if v in run.trails]
+    drafts = vendor_findings([c for trail in trails for c in trail.claims], rule_set)
     applied = apply_review(review, drafts, (d for d, _ in run.analysed), rule_set)
     scored = [score_finding(d, scoring, applied.dismissed) for d in drafts]
     scored.sort(key=lambda f: (-f.points, f.draft.rule.id))
@@ -98,10 +149,15 @@ def build_report(vendor: Vendor, run: CorpusRun, rule_set: RuleSet, as_of: str |
     unreviewed = total([score_finding(d, scoring) for d in drafts])
     findings = [_finding(f, applied) for f in scored]
     band = band_for(score, rule_set.meta.bands)
-    mentions = {doc.path: sum(len(a.mentions.get(v, ())) for v in family) for doc, a in run.analysed}
-    mentioning = [doc for doc, _ in run.analysed if mentions[doc.path]]
-    matched = sorted({s for _, a in run.analysed for v in family for s in a.mentions.get(v, ())})
-    dates = sorted(d.meta["date"] for d, _ in run.analysed if d.meta.get("date"))
+    mentions: dict[int, int] = {}
+    for trail in trails:
+        for index, names in trail.mentions.items():
+            mentions[index] = mentions.get(index, 0) + len(names)
+    matched = sorted({n for trail in trails for names in trail.mentions.values() for n in names})
+    dates = searched.dates
+    documents = list(searched.documents)      # models are immutable: shared between reports
+    for index, count in mentions.items():
+        documents[index] = documents[index].model_copy(update={"mentions": count})
     return Report(
         tool=ToolInfo(version=__version__),
         as_of=as_of,
@@ -118,30 +174,29 @@ def build_report(vendor: Vendor, run: CorpusRun, rule_set: RuleSet, as_of: str |
         findings=findings,
         search=SearchSummary(
             corpus=run.corpus,
-            corpus_sha256=corpus_digest([(d.path, d.sha256) for d, _ in run.analysed]),
+            corpus_sha256=searched.digest,
             documents_searched=len(run.analysed),
-            documents_mentioning=len(mentioning),
+            documents_mentioning=len(mentions),
             earliest_date=dates[0] if dates else None,
             latest_date=dates[-1] if dates else None,
-            publishers=sorted({d.meta["publisher"] for d, _ in run.analysed if d.meta.get("publisher")}),
+            publishers=searched.publishers,
             aliases_matched=matched,
             skipped=[SkippedDocument(path=s.path, reason=s.reason) for s in run.skipped],
             not_searched=list(NOT_SEARCHED),
         ),
-        documents=[DocumentInfo(path=d.path, sha256=d.sha256, title=d.title, url=d.meta.get("url"),
-                                publisher=d.meta.get("publisher"), date=d.meta.get("date"),
-                                mentions=mentions[d.path]) for d, _ in run.analysed],
+        documents=documents,
         rule_set=RuleSetInfo(version=rule_set.meta.version, sha256=rule_set.sha256,
                              rules=len(rule_set.rules)),
-        negative_result=None if findings else _negative_result(vendor, run, rule_set, as_of),
+        negative_result=None if findings else _negative_result(vendor, run, rule_set, as_of,
+                                                               searched.digest),
         review=review_summary(applied, findings, round(unreviewed - score, 2)),
     )
 
 
-def _negative_result(vendor: Vendor, run: CorpusRun, rule_set: RuleSet, as_of: str | None) -> str:
+def _negative_result(vendor: Vendor, run: CorpusRun, rule_set: RuleSet, as_of: str | None,
+                     digest: str) -> str:
     """The positive statement of a check that found nothing: what was searched, when, how."""
     names = ", ".join(sorted({n.text for n in vendor.names}))
-    digest = corpus_digest([(d.path, d.sha256) for d, _ in run.analysed])
     when = f"as of {as_of}" if as_of else "on a date not recorded (no --as-of given)"
     return (f"No findings: {len(run.analysed)} document(s) in {run.corpus} (corpus SHA-256 "
             f"{digest}) were searched {when} for {names}, with rule set {rule_set.meta.name} "

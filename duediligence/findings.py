@@ -8,9 +8,11 @@ they survive re-runs and unrelated additions to the corpus.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
-from .analysis import Claim, DocumentAnalysis
+from .analysis import Claim
 from .corpus import Document
 from .ruleset import Rule, RuleSet
 
@@ -22,7 +24,7 @@ class Exhibit:
     document: Document
     claim: Claim
 
-    @property
+    @cached_property
     def id(self) -> str:
         return evidence_id(self.document.sha256, self.claim.start, self.claim.end, self.claim.rule_id)
 
@@ -53,14 +55,12 @@ def finding_id(rule_id: str, evidence_ids: list[str]) -> str:
     return "F-" + digest[:10]
 
 
-def vendor_findings(vendor_ids: set[str], analysed: list[tuple[Document, DocumentAnalysis]],
+def vendor_findings(claims: Iterable[tuple[Document, Claim]],
                     rule_set: RuleSet) -> list[FindingDraft]:
-    """Group every claim attributed to any of ``vendor_ids`` by rule."""
+    """Group a vendor's claims (each with its document) by rule, one exhibit per quote."""
     by_rule: dict[str, list[Exhibit]] = {}
-    for document, analysis in analysed:
-        for claim in analysis.claims:
-            if vendor_ids.intersection(claim.vendor_ids):
-                by_rule.setdefault(claim.rule_id, []).append(Exhibit(document, claim))
+    for document, claim in claims:
+        by_rule.setdefault(claim.rule_id, []).append(Exhibit(document, claim))
     drafts = []
     for rule_id, exhibits in sorted(by_rule.items()):
         unique = {e.id: e for e in exhibits}

@@ -6,8 +6,10 @@ meaning is defined in one YAML file and compiled in one place.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+import ahocorasick
 import regex
 
 from .ruleset import LexiconBody, MarkersLexicon
@@ -19,6 +21,49 @@ _NUMBERS = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|s
 def _words(words: list[str]) -> str:
     """An alternation of literal words, longest first so that "co ltd" wins over "co"."""
     return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+class Prefiltered:
+    """A pattern every match of which contains one of a few words ("the company" needs "company").
+
+    Most sentences hold none of the words, and finding that out with one Aho-Corasick pass (see
+    ``WordFinder``) is far cheaper than running the pattern. A pattern with non-ASCII words always
+    runs: case-insensitive matching may equate them with other characters.
+    """
+
+    def __init__(self, pattern: regex.Pattern, words: Iterable[str]):
+        self.pattern = pattern
+        lowered = frozenset(w.lower() for w in words)
+        self.words = lowered if lowered and all(w and w.isascii() for w in lowered) else None
+
+    def finditer(self, text: str, start: int, end: int,
+                 present: frozenset[str] | None) -> Iterator[regex.Match]:
+        """``pattern.finditer(text, start, end)``, skipped when the span cannot match: it holds
+        only the words ``present`` (None: not known)."""
+        if present is None or self.words is None or not self.words.isdisjoint(present):
+            return self.pattern.finditer(text, start, end)
+        return iter(())
+
+
+class WordFinder:
+    """Which of some lower-case ASCII words a span of folded text holds, in one pass."""
+
+    def __init__(self, words: Iterable[str]):
+        self._automaton = ahocorasick.Automaton()
+        for word in set(words):
+            self._automaton.add_word(word, word)
+        if len(self._automaton):
+            self._automaton.make_automaton()
+
+    def words_in(self, text: str, start: int, end: int) -> frozenset[str] | None:
+        """The words in ``text[start:end]``; None for a span with non-ASCII characters, which
+        case-insensitive matching may read as letters ("\u017f" as "s")."""
+        span = text[start:end]
+        if not span.isascii():
+            return None
+        if not len(self._automaton):
+            return frozenset()
+        return frozenset(word for _, word in self._automaton.iter(span.lower()))
 
 
 @dataclass(frozen=True)
@@ -38,11 +83,12 @@ class Lexicon:
     companions: regex.Pattern
     parenthetical: regex.Pattern
     dummy_it: regex.Pattern
-    singular_reference: regex.Pattern
-    plural_reference: regex.Pattern
-    product_reference: regex.Pattern
-    pronoun: regex.Pattern
-    plural_pronoun: regex.Pattern
+    singular_reference: Prefiltered
+    plural_reference: Prefiltered
+    product_reference: Prefiltered
+    pronoun: Prefiltered
+    plural_pronoun: Prefiltered
+    reference_words: WordFinder             # the words the five reference patterns need
     blocked_modifiers: frozenset[str]
     places: dict[str, str]                  # description word -> ISO country code
 
@@ -78,22 +124,30 @@ def compile_lexicon(body: LexiconBody) -> Lexicon:
     refs, markers = body.references, body.markers
     modifiers = (rf"((?:(?!(?:the|a|an|this|that|these|those|either|neither|any|each|every|no)\b)"
                  rf"[\w'-]+\s+){{0,{refs.max_modifiers}}}?)")
+    references = dict(
+        singular_reference=Prefiltered(regex.compile(
+            rf"\b(?:the|this)\s+{modifiers}({_words(refs.company_nouns)})\b", FLAGS),
+            refs.company_nouns),
+        plural_reference=Prefiltered(regex.compile(
+            rf"\b(?:(?:all\s+)?(?:the|these|those)(?:\s+{_NUMBERS})?|both|all\s+{_NUMBERS})\s+"
+            rf"{modifiers}({_words(refs.company_plural_nouns)})\b", FLAGS),
+            refs.company_plural_nouns),
+        product_reference=Prefiltered(regex.compile(
+            rf"\b(?:the|these|those)\s+({_words(refs.product_nouns)})\b(?!-)", FLAGS),
+            refs.product_nouns),
+        pronoun=Prefiltered(regex.compile(r"\b(?:it|its|itself)\b", FLAGS), ["it"]),
+        plural_pronoun=Prefiltered(regex.compile(
+            r"\b(?:they|their|them|themselves|both(?=\s+(?:have|has|had|are|were|was|of|remain|said)\b))\b",
+            FLAGS), ["they", "their", "them", "both"]),
+    )
     return Lexicon(
         body=body,
         **{name: regex.compile(getattr(markers, name), FLAGS)
            for name in MarkersLexicon.model_fields},
         dummy_it=regex.compile(refs.dummy_it, FLAGS),
-        singular_reference=regex.compile(
-            rf"\b(?:the|this)\s+{modifiers}({_words(refs.company_nouns)})\b", FLAGS),
-        plural_reference=regex.compile(
-            rf"\b(?:(?:all\s+)?(?:the|these|those)(?:\s+{_NUMBERS})?|both|all\s+{_NUMBERS})\s+"
-            rf"{modifiers}({_words(refs.company_plural_nouns)})\b", FLAGS),
-        product_reference=regex.compile(
-            rf"\b(?:the|these|those)\s+({_words(refs.product_nouns)})\b(?!-)", FLAGS),
-        pronoun=regex.compile(r"\b(?:it|its|itself)\b", FLAGS),
-        plural_pronoun=regex.compile(
-            r"\b(?:they|their|them|themselves|both(?=\s+(?:have|has|had|are|were|was|of|remain|said)\b))\b",
-            FLAGS),
+        **references,
+        reference_words=WordFinder(word for reference in references.values()
+                                   for word in reference.words or ()),
         blocked_modifiers=frozenset(m.lower() for m in refs.blocked_modifiers),
         places={word.lower(): country for country, words in refs.nationalities.items()
                 for word in words},

@@ -10,7 +10,9 @@ Most sentences cannot match most patterns, and finding that out with the regex e
 costliest step of a check. So each pattern is read once for the words any match of it must
 contain (as RE2's prefilter does: "covered list" needs "covered"; "(?:banned|barred) from" needs
 one of "banned", "barred"); one Aho-Corasick pass over a sentence finds which of those words it
-holds, and only the patterns that can match are run.
+holds, and only the patterns that can match are run. A pattern usually needs several such words
+("added to the entity list" needs "added" and "entity"): in ASCII text, where comparing lower-case
+words is exact, a pattern runs only when the sentence holds all of them.
 """
 
 from __future__ import annotations
@@ -35,6 +37,11 @@ class PatternError(ValueError):
 
 # A required word shorter than this ("of", "on") would let nearly every sentence through.
 MIN_TRIGGER = 3
+# Further required words are only read from patterns the parser surely reads as the regex module
+# does: no brace outside a repeat count ("\N{...}", fuzzy "(?:...){e<=1}"), and every literal
+# printable ASCII without capitals ("\x41" is "A", which folded text never holds).
+_UNSURE_BRACE = regex.compile(r"\{(?!\d*(?:,\d*)?\})")
+_PLAIN_WORD = regex.compile(r"[ -@\[-z|~]+")
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,7 @@ class CompiledPattern:
     regex: regex.Pattern
     vendor_side: str
     triggers: frozenset[str] | None     # one of these is in every match; None: always run
+    also_needs: tuple[frozenset[str], ...] = ()   # and one of each of these
 
 
 @dataclass(frozen=True)
@@ -118,8 +126,10 @@ def compile_rules(rules: list[Rule], macros: dict[str, str]) -> list[CompiledRul
             source, side = (entry, rule.vendor_side) if isinstance(entry, str) else (
                 entry.regex, entry.vendor_side or rule.vendor_side)
             try:
+                expanded = expand(source, macros)
                 patterns.append(CompiledPattern(source, compile_pattern(source, macros), side,
-                                                required_words(expand(source, macros))))
+                                                required_words(expanded),
+                                                further_required_words(expanded)))
             except PatternError as exc:
                 raise DueDiligenceError(f"rule {rule.id}: {exc}") from None
         compiled.append(CompiledRule(rule, tuple(patterns)))
@@ -128,16 +138,35 @@ def compile_rules(rules: list[Rule], macros: dict[str, str]) -> list[CompiledRul
 
 def required_words(pattern: str) -> frozenset[str] | None:
     """Words one of which every match of ``pattern`` contains, or None when none can be told."""
-    try:
-        parsed = sre_parse.parse(pattern.lower())
-    except Exception:          # syntax only the regex module knows: no prefilter, always run
-        return None
-    words = _required(list(parsed))
+    words = _most_selective(_required_sets(pattern))
     return frozenset(words) if words and min(map(len, words)) >= MIN_TRIGGER else None
 
 
-def _required(items: list) -> set[str] | None:
-    """The most selective set of literals one of which every match of ``items`` must contain."""
+def further_required_words(pattern: str) -> tuple[frozenset[str], ...]:
+    """Other sets of words than ``required_words`` gives, every match containing one of each."""
+    sets = _required_sets(pattern)
+    best = required_words(pattern)
+    if (best is None or _UNSURE_BRACE.search(pattern)
+            or not all(_PLAIN_WORD.fullmatch(w) for words in sets for w in words)):
+        return ()
+    further = {frozenset(words) for words in sets if min(map(len, words)) >= MIN_TRIGGER}
+    return tuple(sorted(further - {best}, key=sorted))
+
+
+def _required_sets(pattern: str) -> list[set[str]]:
+    try:
+        parsed = sre_parse.parse(pattern.lower())
+    except Exception:          # syntax only the regex module knows: no prefilter, always run
+        return []
+    return _required(list(parsed))
+
+
+def _most_selective(sets: list[set[str]]) -> set[str] | None:
+    return max(sets, key=lambda c: (min(map(len, c)), -len(c)), default=None)
+
+
+def _required(items: list) -> list[set[str]]:
+    """Sets of literals such that every match of ``items`` contains one literal of each set."""
     candidates: list[set[str]] = []
     run: list[str] = []
     for op, value in items:
@@ -148,19 +177,17 @@ def _required(items: list) -> set[str] | None:
             candidates.append({"".join(run)})
             run = []
         if op is sre_parse.SUBPATTERN:
-            found = _required(list(value[-1]))
+            candidates += _required(list(value[-1]))
         elif op is sre_parse.BRANCH:
-            branches = [_required(list(branch)) for branch in value[1]]
-            found = set().union(*branches) if all(branches) else None
+            branches = [_most_selective(_required(list(branch))) for branch in value[1]]
+            if all(branches):
+                candidates.append(set().union(*branches))
         elif op in (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT) and value[0] >= 1:
-            found = _required(list(value[2]))
-        else:
-            found = None       # classes, anchors, assertions, optional parts: nothing required
-        if found:
-            candidates.append(found)
+            candidates += _required(list(value[2]))
+        # classes, anchors, assertions, optional parts: nothing required
     if run:
         candidates.append({"".join(run)})
-    return max(candidates, key=lambda c: (min(map(len, c)), -len(c)), default=None)
+    return candidates
 
 
 class RuleMatcher:
@@ -170,23 +197,33 @@ class RuleMatcher:
         self.rules = rules
         self._always = [(c, p) for c in rules for p in c.patterns if p.triggers is None]
         self._by_word: dict[str, list[tuple[CompiledRule, CompiledPattern]]] = {}
+        words: set[str] = set()
         for compiled in rules:
             for pattern in compiled.patterns:
                 for word in pattern.triggers or ():
                     self._by_word.setdefault(word, []).append((compiled, pattern))
+                words.update(*pattern.also_needs)
         self._automaton = ahocorasick.Automaton()
-        for word in self._by_word:
+        for word in words | set(self._by_word):
             self._automaton.add_word(word, word)
         if self._by_word:
             self._automaton.make_automaton()
 
     def candidates(self, folded: str, start: int, end: int):
-        """The (rule, pattern) pairs that can match in ``folded[start:end]``, in rule order."""
+        """The (rule, pattern) pairs that can match in ``folded[start:end]``, in the order their
+        trigger words first occur."""
         chosen = {id(p): (c, p) for c, p in self._always}
         if self._by_word:
-            for _, word in self._automaton.iter(folded, start, end):
-                for compiled, pattern in self._by_word[word]:
-                    chosen.setdefault(id(pattern), (compiled, pattern))
+            found = [word for _, word in self._automaton.iter(folded, start, end)]
+            # Other characters may match a letter when case is ignored ("ſ" matches "s").
+            present = set(found) if folded[start:end].isascii() else None
+            for word in found:
+                for compiled, pattern in self._by_word.get(word, ()):
+                    if id(pattern) in chosen:
+                        continue
+                    if present is None or all(not present.isdisjoint(needed)
+                                              for needed in pattern.also_needs):
+                        chosen[id(pattern)] = (compiled, pattern)
         return chosen.values()
 
     def find(self, folded: str, start: int, end: int) -> list[RuleMatch]:

@@ -16,6 +16,7 @@ refer to one. References ("the company", "it") are resolved in ``references.py``
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -60,6 +61,25 @@ class Span:
     end: int
 
 
+class Coverage:
+    """The characters some spans cover, for telling in log time whether a span touches any."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        for start, end in sorted(spans):
+            if self._ends and start <= self._ends[-1]:
+                self._ends[-1] = max(self._ends[-1], end)
+            else:
+                self._starts.append(start)
+                self._ends.append(end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """True when ``[start, end)`` shares a character with one of the spans."""
+        index = bisect_right(self._ends, start)
+        return index < len(self._starts) and self._starts[index] < end
+
+
 class NameIndex:
     """Every searchable name of a set of vendors, ready to be found in folded text."""
 
@@ -70,7 +90,7 @@ class NameIndex:
         # "Acme Vision Co., Ltd." is one mention, so that lists of such names join up.
         self._legal_tail = regex.compile(rf"(?:,?\s+(?:{forms}))+(?![\w])") if forms else None
         by_key: dict[str, list[tuple[str, VendorName]]] = {}
-        self._not_this: list[tuple[str, str]] = []
+        self._not_this: dict[str, list[str]] = {}     # vendor id -> phrases naming something else
         fuzzy: dict[str, tuple[str, VendorName]] = {}
         for vendor in vendors:
             for name in vendor.names:
@@ -81,26 +101,27 @@ class NameIndex:
                 if (len(compact) >= FUZZY_MIN_LENGTH and " " not in compact
                         and name.kind in ("name", "alias", "legal_name")):
                     fuzzy.setdefault(compact, (vendor.id, name))
-            self._not_this += [(vendor.id, _search_key(p)) for p in vendor.not_this_vendor]
+            for phrase in vendor.not_this_vendor:
+                self._not_this.setdefault(vendor.id, []).append(_search_key(phrase))
         for key, entries in by_key.items():
             own = [e for e in entries if e[1].kind != "related"]
             # A brand listed under a parent that also has an entry of its own is that entry's name.
-            self._automaton.add_word(key, (key, tuple(own or entries)))
+            chosen = own or entries
+            how = " / ".join(sorted({f"{n.kind.replace('_', ' ')} '{n.text}'" for _, n in chosen}))
+            self._automaton.add_word(key, (key, frozenset(vendor_id for vendor_id, _ in chosen), how))
         self._automaton.make_automaton()
         self._exact_keys = {name_key(n.text) for entries in by_key.values() for _, n in entries}
         self._fuzzy = fuzzy
-        self._fuzzy_keys = sorted(fuzzy)
+        self._fuzzy_keys = tuple(sorted(fuzzy))
 
     def find(self, text: str, folded: str) -> list[Mention]:
         """Registry names and their misspellings in a document, longest match first, no overlaps."""
         hits: list[tuple[int, int, frozenset[str], str]] = []
         if len(self._automaton):
-            for last, (key, entries) in self._automaton.iter(folded):
+            for last, (key, ids, how) in self._automaton.iter(folded):
                 start, end = last - len(key) + 1, last + 1
                 if _is_word(folded, start, end) and _not_lowercase_only(text[start:end]):
-                    ids = frozenset(vendor_id for vendor_id, _ in entries)
-                    names = sorted({f"{n.kind.replace('_', ' ')} '{n.text}'" for _, n in entries})
-                    hits.append((start, end, ids, " / ".join(names)))
+                    hits.append((start, end, ids, how))
         mentions = [Mention(s, e, ids, "name", text[s:e], f"matched the {how}")
                     for s, e, ids, how in self._with_legal_tail(_longest_first(hits), text, folded)]
         mentions = [m for m in mentions if not self._excluded(m, folded)]
@@ -121,8 +142,8 @@ class NameIndex:
 
     def _excluded(self, mention: Mention, folded: str) -> bool:
         """True when the name sits inside a phrase the registry says is something else."""
-        for vendor_id, phrase in self._not_this:
-            if vendor_id not in mention.vendor_ids or not phrase:
+        for phrase in (p for v in mention.vendor_ids for p in self._not_this.get(v, ())):
+            if not phrase:
                 continue
             lo = max(0, mention.start - len(phrase))
             at = folded.find(phrase, lo, mention.end + len(phrase))
@@ -135,15 +156,12 @@ class NameIndex:
     def _misspellings(self, text: str, found: list[Mention]) -> list[Mention]:
         if not self._fuzzy_keys:
             return []
-        taken = [(m.start, m.end) for m in found]
+        taken = Coverage((m.start, m.end) for m in found)
         extra = []
         for word in _CAPITALISED_WORD.finditer(text):
-            if any(s < word.end() and word.start() < e for s, e in taken):
+            if taken.overlaps(word.start(), word.end()):
                 continue
-            key = name_key(word.group())
-            if key in self._exact_keys:
-                continue
-            target = self._closest(key)
+            target = _misspelt_key(self, word.group())
             if target is None:
                 continue
             vendor_id, name = self._fuzzy[target]
@@ -152,11 +170,20 @@ class NameIndex:
                                  f"'{name.text}' (one or two letters differ)"))
         return extra
 
-    def _closest(self, key: str) -> str | None:
-        return _closest_key(key, tuple(self._fuzzy_keys))
+    def misspelt_key(self, word: str) -> str | None:
+        """The registry key ``word`` misspells, if it is no name itself and near exactly one."""
+        key = name_key(word)
+        if key in self._exact_keys:
+            return None
+        return _closest_key(key, self._fuzzy_keys)
 
 
 @lru_cache(maxsize=65536)
+def _misspelt_key(index: NameIndex, word: str) -> str | None:
+    """``index.misspelt_key(word)``, remembered: the same capitalised words recur across articles."""
+    return index.misspelt_key(word)
+
+
 def _closest_key(key: str, choices: tuple[str, ...]) -> str | None:
     """The registry key within edit distance 1 (2 for long names) of ``key``, if exactly one is."""
     best = None
@@ -182,11 +209,10 @@ class CompanyFinder:
 
     def unknown_companies(self, text: str, known: list[Mention], bodies: list[Span]) -> list[Mention]:
         found = []
+        taken = Coverage([(m.start, m.end) for m in known] + [(b.start, b.end) for b in bodies])
         for match in self._company.finditer(text, timeout=2):
             start, end = match.span()
-            if any(m.start < end and start < m.end for m in known):
-                continue
-            if any(b.start < end and start < b.end for b in bodies):
+            if taken.overlaps(start, end):
                 continue
             surface = match.group()
             found.append(Mention(start, end, frozenset({"~" + name_key(surface)}),

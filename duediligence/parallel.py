@@ -13,6 +13,10 @@
   occurs, so only those documents are analysed again with U. A screen with five unregistered
   suppliers costs one pass plus a few documents, shares the registry analyses with every ``check``,
   and each vendor still gets exactly what ``check`` alone would give it.
+- a ``check`` wants one vendor's view only (``focus``): a document in which no name of that vendor
+  can occur (the same loose sieve as for overlays) holds nothing about it, so it is neither
+  analysed nor kept; the cache remembers the verdict per vendor, so a warm check does not read it
+  again. Documents that pass are analysed in full and cached for every later run.
 
 Memory stays proportional to the number of documents, not their size: a document's text is kept
 only when one of its analyses has claims (the evidence quotes are cut from it).
@@ -37,10 +41,11 @@ from rapidfuzz.distance import OSA
 from .analysis import DocumentAnalysis, Engine
 from .cache import (
     SAME, AnalysisCache, FileRecord, FileState, context_key, generation_key, interned,
+    sieve_context_key,
 )
 from .corpus import Document, Skipped, article_files, read_document
 from .errors import CorpusError
-from .mentions import NameIndex, _search_key
+from .mentions import FUZZY_MIN_LENGTH, LONG_NAME, NameIndex, _search_key
 from .registry import Vendor, name_key
 from .textfold import fold
 
@@ -102,22 +107,26 @@ def split_engine(engine: Engine) -> tuple[Engine, list[Vendor]]:
     extra = engine.vendors[registry:]
     if len(extra) != 1:
         return engine, []
-    return with_vendors(engine, engine.vendors[:registry]), list(extra)
+    return Engine(engine.rule_set), list(extra)
 
 
 def with_vendors(engine: Engine, vendors: list[Vendor]) -> Engine:
     """The same compiled rules and lexicon, searching for ``vendors``."""
+    engine.compile()                            # once, before the copy shares it
     derived = copy.copy(engine)
     derived.vendors = list(vendors)
-    derived.names = NameIndex(derived.vendors)
+    derived.names = NameIndex(derived.vendors, engine.rule_set.lexicon.names.legal_suffixes)
     return derived
 
 
 def analyse_corpus(corpus: Path, engine: Engine, *, extra: Sequence[Vendor] = (),
                    cache: AnalysisCache | None = None, progress: Progress = lambda items: items,
-                   jobs: int | None = None) -> IndexedCorpus:
-    """Analyse every document of ``corpus`` with ``engine``, and with each of ``extra`` added."""
-    reader = _Reader(corpus, engine, list(extra), cache, jobs or usable_cores())
+                   jobs: int | None = None, focus: Vendor | None = None) -> IndexedCorpus:
+    """Analyse every document of ``corpus`` with ``engine``, and with each of ``extra`` added.
+
+    With ``focus``, every analysis is cut down to that vendor's view (its claims and mentions),
+    and documents that cannot name it are not analysed at all."""
+    reader = _Reader(corpus, engine, list(extra), cache, jobs or usable_cores(), focus)
     entries: list[Entry] = []
     skipped: list[Skipped] = []
     try:
@@ -144,6 +153,18 @@ def analyse_for_engine(corpus: Path, engine: Engine, progress: Progress = lambda
     return [(e.document, e.for_vendor(vendor_id)) for e in indexed.entries], indexed.skipped
 
 
+def analyse_for_vendor(corpus: Path, engine: Engine, vendor: Vendor,
+                       progress: Progress = lambda items: items,
+                       cache: AnalysisCache | None = None, jobs: int | None = None
+                       ) -> tuple[list[tuple[Document, DocumentAnalysis]], list[Skipped]]:
+    """(document, analysis) pairs cut down to ``vendor``'s claims and mentions: what a report on
+    it is built from, the same as ``analyse_for_engine`` gives it, reading only what it must."""
+    base, extra = split_engine(engine)
+    indexed = analyse_corpus(corpus, base, extra=extra, cache=cache, progress=progress, jobs=jobs,
+                             focus=vendor)
+    return [(e.document, e.for_vendor(vendor.id)) for e in indexed.entries], indexed.skipped
+
+
 # -- the reader ----------------------------------------------------------------------------------
 
 @dataclass
@@ -159,6 +180,7 @@ class _Slot:
     base: DocumentAnalysis | None = None
     overlays: dict[int, DocumentAnalysis | str] = field(default_factory=dict)
     task: int | None = None                   # index into the chunk's tasks
+    irrelevant: bool = False                  # cannot name the focus vendor: nothing to analyse
 
     @property
     def sha256(self) -> str:
@@ -182,19 +204,26 @@ class _Reader:
     """Iterates over the corpus yielding an Entry or a Skipped per file, in corpus order."""
 
     def __init__(self, corpus: Path, engine: Engine, extra: list[Vendor],
-                 cache: AnalysisCache | None, jobs: int):
+                 cache: AnalysisCache | None, jobs: int, focus: Vendor | None = None):
         self.files = article_files(corpus)
         if not self.files:
             raise CorpusError(f"corpus has no .txt or .md articles: {corpus}")
         self.engine, self.extra, self.cache, self.jobs = engine, extra, cache, jobs
+        self.focus = focus
         self.corpus_key = str(corpus.resolve())
         generation = generation_key(engine.rule_set.sha256)
         registry = len(engine.rule_set.registry.vendors)
         own_extra = engine.vendors[registry:]
         self.base_context = context_key(generation, own_extra)
         self.overlay_contexts = [context_key(generation, [*own_extra, v]) for v in extra]
+        contexts = [self.base_context, *self.overlay_contexts]
+        self.sieve_context = None
+        if focus is not None:
+            self.sieve_context = sieve_context_key(generation, own_extra, focus)
+            self.sieve = _OverlayFilter([focus])
+            contexts.append(self.sieve_context)
         if cache is not None:
-            cache.register({c: generation for c in [self.base_context, *self.overlay_contexts]})
+            cache.register(dict.fromkeys(contexts, generation))
         self.known = cache.files(self.corpus_key) if cache else {}
         self.stats = ReadStats()
         self.work = _Work(engine, extra)
@@ -257,11 +286,14 @@ class _Reader:
         self._look_up([s for s in again if s.skipped is None])
         tasks = []
         for slot in slots:
-            if slot.skipped is not None:
+            if slot.skipped is not None or slot.irrelevant:
                 continue
             todo = tuple(i for i in range(len(self.extra)) if i not in slot.overlays)
             if slot.base is None or todo:
                 assert slot.document is not None
+                if self.focus is not None and not self.sieve.candidates(slot.document.text):
+                    slot.irrelevant = True
+                    continue
                 slot.task = len(tasks)
                 tasks.append((slot.document, slot.base is None, todo))
         return _Chunk(slots, tasks)
@@ -292,26 +324,47 @@ class _Reader:
     def _look_up(self, slots: list[_Slot]) -> None:
         if self.cache is None or not slots:
             return
+        if self.sieve_context is not None:
+            known = self.cache.stored(self.sieve_context, [s.sha256 for s in slots])
+            for slot in slots:
+                slot.irrelevant = slot.sha256 in known
+            slots = [s for s in slots if not s.irrelevant]
         pairs = [(s.sha256, s.relative) for s in slots]
-        found = self.cache.analyses(self.base_context, pairs)
+        found = self.cache.analyses(self.base_context, pairs, mentioning=self._focus_id())
         for slot in slots:
             base = found.get(slot.sha256)
             if isinstance(base, DocumentAnalysis):
                 slot.base = _at(base, slot.relative)
                 self.stats.reused += 1
         for index, context in enumerate(self.overlay_contexts):
-            found = self.cache.analyses(context, pairs)
+            found = self.cache.analyses(context, pairs, mentioning=self._focus_id())
             for slot in slots:
                 overlay = found.get(slot.sha256)
                 if overlay is not None:
                     slot.overlays[index] = (overlay if overlay == SAME
                                             else _at(overlay, slot.relative))
 
+    def _focus_id(self) -> str | None:
+        return None if self.focus is None else self.focus.id
+
     def _needs_text(self, slot: _Slot) -> bool:
+        if slot.irrelevant:
+            return False
         if slot.base is None or len(slot.overlays) < len(self.extra):
             return True
-        return bool(slot.base.claims) or any(
-            isinstance(a, DocumentAnalysis) and a.claims for a in slot.overlays.values())
+        return any(a.claims for a in self._kept(slot).values())
+
+    def _kept(self, slot: _Slot) -> dict[str | None, DocumentAnalysis]:
+        """The analyses of a slot that its Entry keeps (None: the base), cut down to the focus
+        vendor's view when there is one."""
+        kept: dict[str | None, DocumentAnalysis] = {}
+        if slot.base is not None:
+            kept[None] = slot.base
+        kept.update((self.extra[i].id, a) for i, a in slot.overlays.items()
+                    if isinstance(a, DocumentAnalysis))
+        if self.focus is not None:
+            kept = {k: view(a, self.focus.id) for k, a in kept.items()}
+        return kept
 
     def _submit(self, chunk: _Chunk) -> None:
         if not chunk.tasks:
@@ -330,6 +383,7 @@ class _Reader:
         methods = multiprocessing.get_all_start_methods()
         # fork: workers inherit the compiled engine for free; elsewhere it is pickled once each.
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self.work.engine.compile()            # here once, not in every worker
         self.pool = context.Pool(self.jobs, initializer=_init_worker, initargs=(self.work,))
         self.stats.workers = self.jobs
 
@@ -345,6 +399,13 @@ class _Reader:
                 out.append(slot.skipped)
                 continue
             sha = slot.sha256
+            if slot.irrelevant:
+                if slot.document is not None:     # sieved in this run: remember the verdict
+                    rows.append((self.sieve_context, sha, _nothing(slot.relative)))
+                    if slot.record is None and slot.state is not None:
+                        files.append((slot.relative, self._record(slot)))
+                out.append(Entry(self._without_text(slot), _nothing(slot.relative)))
+                continue
             if slot.task is not None:
                 base, overlays = results[slot.task]
                 if base is not None:
@@ -359,17 +420,21 @@ class _Reader:
                     rows.append((self.overlay_contexts[index], sha, overlay))
             document = slot.document
             if document is not None and slot.record is None and slot.state is not None:
-                files.append((slot.relative, FileRecord(slot.state, document.sha256,
-                                                        document.body_start, document.meta)))
-            overlays = {self.extra[i].id: a for i, a in slot.overlays.items()
-                        if isinstance(a, DocumentAnalysis)}
-            assert slot.base is not None
-            if not (slot.base.claims or any(a.claims for a in overlays.values())):
+                files.append((slot.relative, self._record(slot)))
+            kept = self._kept(slot)
+            base = kept.pop(None)
+            if not any(a.claims for a in (base, *kept.values())):
                 document = self._without_text(slot)
-            out.append(Entry(document, slot.base, overlays))  # type: ignore[arg-type]
+            out.append(Entry(document, base, kept))  # type: ignore[arg-type]
         if self.cache is not None and (rows or files):
             self.cache.store(self.corpus_key, files, rows)
         return iter(out)
+
+    @staticmethod
+    def _record(slot: _Slot) -> FileRecord:
+        document, state = slot.document, slot.state
+        assert document is not None and state is not None
+        return FileRecord(state, document.sha256, document.body_start, document.meta)
 
     def _without_text(self, slot: _Slot) -> Document:
         if slot.document is not None:
@@ -377,6 +442,20 @@ class _Reader:
         record = slot.record
         assert record is not None
         return Document(slot.relative, "", record.sha256, record.body_start, record.meta)
+
+
+def view(analysis: DocumentAnalysis, vendor_id: str) -> DocumentAnalysis:
+    """What a report on one vendor uses of an analysis: the claims about it and its mentions."""
+    claims = tuple(c for c in analysis.claims if vendor_id in c.vendor_ids)
+    mentions = analysis.mentions.get(vendor_id)
+    if len(claims) == len(analysis.claims) and len(analysis.mentions) == (mentions is not None):
+        return analysis
+    return DocumentAnalysis(analysis.path, claims, {vendor_id: mentions} if mentions else {})
+
+
+def _nothing(path: str) -> DocumentAnalysis:
+    """The analysis of a document that holds nothing about the vendor (the sieve's verdict)."""
+    return DocumentAnalysis(path, (), {})
 
 
 def _at(analysis: DocumentAnalysis, path: str) -> DocumentAnalysis:
@@ -392,9 +471,7 @@ class _Work:
     def __init__(self, engine: Engine, extra: list[Vendor]):
         self.engine = engine
         self.extra = extra
-        names = engine.rule_set.lexicon.names
-        self.filter = _OverlayFilter(extra, [*names.generic_words, *names.legal_suffixes,
-                                             *names.place_prefixes])
+        self.filter = _OverlayFilter(extra)
         self._engines: dict[int, Engine] = {}
 
     def run(self, document: Document, base: bool, overlays: tuple[int, ...]
@@ -444,31 +521,29 @@ class _OverlayFilter:
     """Which extra vendors could possibly be found in a text: a cheap first sieve.
 
     It passes a vendor when one of its names occurs in the folded text (what the name finder's
-    automaton looks for), or when a word of the text is within a few edits of one of its names
-    written without spaces, or of a distinctive word of one (not a legal form, a generic word
-    such as "Systems" or a place): what any misspelling matcher could take for it. It is
-    deliberately looser than the name finder, so that tuning the finder's fuzzy matching cannot
-    make it miss anything; the exact test (the names found with and without the vendor) is made
-    on what passes.
+    automaton looks for), or when a word of the text is within an edit more than the finder
+    allows of one of its one-word names long enough for the finder to take a misspelling of
+    (``FUZZY_MIN_LENGTH``), whatever kind of name it is and whatever its first letter: looser
+    than the finder, so that what the finder may take for the vendor always passes; the exact
+    test (the names found with and without the vendor) is made on what passes. Shorter names
+    are looked for as written only: within two edits of "Dahua" or "Hik" lie "data" and "his",
+    and every article would pass.
     """
 
     _MEMO_LIMIT = 500_000
 
-    def __init__(self, extra: list[Vendor], common: list[str] = ()):
+    def __init__(self, extra: list[Vendor]):
         self._automaton = ahocorasick.Automaton()
         keys: dict[str, set[int]] = {}
         self._tokens: list[tuple[str, int, int]] = []
-        common_keys = {name_key(word) for word in common}
         for index, vendor in enumerate(extra):
             for name in vendor.names:
                 key = _search_key(name.text)
                 if key:
                     keys.setdefault(key, set()).add(index)
                 compact = name_key(name.text)
-                words = set(compact.split())
-                distinctive = (words - common_keys) or words
-                for token in {*distinctive, compact.replace(" ", "")} - {""}:
-                    self._tokens.append((token, index, _reach(token)))
+                if len(compact) >= FUZZY_MIN_LENGTH and " " not in compact:
+                    self._tokens.append((compact, index, _reach(compact)))
         for key, indexes in keys.items():
             self._automaton.add_word(key, frozenset(indexes))
         if keys:
@@ -502,4 +577,4 @@ _WORD = regex.compile(r"[\p{L}\p{N}]{3,}")
 def _reach(token: str) -> int:
     """Edits (a swap of two letters counting as one) within which a word might be taken for
     ``token``: one more than the name finder allows (one up to ten letters, two beyond)."""
-    return 1 if len(token) < 5 else 2 if len(token) <= 10 else 3
+    return 2 if len(token) <= LONG_NAME else 3

@@ -22,12 +22,13 @@ company in its clause, so it stops the claim from sliding onto a vendor merely n
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 import regex
 
 from .lexicon import Lexicon
-from .mentions import Mention, Span
+from .mentions import Coverage, Mention, Span
 from .sentences import Sentence
 
 # How far back (in sentences) a reference may look for what it refers to.
@@ -51,32 +52,57 @@ class _Entity:
     plural: bool = False                # "both companies", "they": never what "the company" means
 
 
+class _Companies:
+    """The document's company mentions in reading order, with the lookups resolution needs."""
+
+    def __init__(self, mentions: list[Mention]):
+        self.mentions = mentions
+        self._starts = [m.start for m in mentions]
+        self._covered = Coverage((m.start, m.end) for m in mentions)
+
+    def starting_in(self, start: int, end: int) -> list[Mention]:
+        """The mentions that start in ``[start, end)``."""
+        return self.mentions[bisect_left(self._starts, start):bisect_left(self._starts, end)]
+
+    def overlap(self, start: int, end: int) -> bool:
+        return self._covered.overlaps(start, end)
+
+    def first_from(self, position: int) -> Mention | None:
+        """The first mention starting at or after ``position``."""
+        index = bisect_left(self._starts, position)
+        return self.mentions[index] if index < len(self.mentions) else None
+
+
 def resolve_references(text: str, folded: str, sentences: list[Sentence],
                        companies: list[Mention], bodies: list[Span], lexicon: Lexicon,
                        countries: dict[str, str]) -> list[Mention]:
     """Every company reference in the document, resolved where the text allows.
 
-    ``countries`` maps vendor ids to ISO codes: "the Chinese radio maker" skips a US company.
+    ``companies`` and ``bodies`` are in reading order (sorted by start). ``countries`` maps vendor
+    ids to ISO codes: "the Chinese radio maker" skips a US company.
     """
     resolved: list[Mention] = []
     history: list[list[_Entity]] = []
     named: dict[str, int] = {}            # how often each company has been named so far
-    counted: list[int | None] = []        # the first number word of each sentence read
+    read: list[Sentence] = []             # the sentences read so far
+    known = _Companies(companies)
+    body_starts = [b.start for b in bodies]
     for sentence in sentences:
-        for mention in companies:
-            if sentence.start <= mention.start < sentence.end:
-                for vendor_id in mention.vendor_ids:
-                    named[vendor_id] = named.get(vendor_id, 0) + 1
+        here = known.starting_in(sentence.start, sentence.end)
+        for mention in here:
+            for vendor_id in mention.vendor_ids:
+                named[vendor_id] = named.get(vendor_id, 0) + 1
         asides = [a.span() for a in lexicon.parenthetical.finditer(folded, sentence.start,
-                                                                    sentence.end)]
+                                                                    sentence.end)] if here else []
         entities = [_Entity(m.start, m.end, m.vendor_ids, m.surface,
                             lexicon.is_contrasted(folded, m.start),
                             next((e for s, e in asides if s <= m.start and m.end <= e), None))
-                    for m in companies if sentence.start <= m.start < sentence.end]
+                    for m in here]
         entities += [_Entity(b.start, b.end, None, folded[b.start:b.end], False)
-                     for b in bodies if sentence.start <= b.start < sentence.end]
+                     for b in bodies[bisect_left(body_starts, sentence.start):
+                                     bisect_left(body_starts, sentence.end)]]
         entities.sort(key=lambda e: e.start)
-        for start, end, kind, blocked, country in _references(folded, sentence, companies, lexicon):
+        for start, end, kind, blocked, country in _references(folded, sentence, known, lexicon):
             surface = text[start:end]
             fits = _fits(country, countries)
             if blocked:
@@ -84,7 +110,7 @@ def resolve_references(text: str, folded: str, sentences: list[Sentence],
                                   f"'{surface}' names a different company")
             else:
                 mention = _resolve(text, folded, start, end, kind, entities, history, fits, named,
-                                   counted, lexicon, sentence.start)
+                                   read, lexicon, sentence.start)
             if mention is not None:
                 resolved.append(mention)
                 entities.append(_Entity(start, end, mention.vendor_ids, surface, False,
@@ -94,33 +120,34 @@ def resolve_references(text: str, folded: str, sentences: list[Sentence],
                 entities.append(_Entity(start, end, None, surface, False))
             entities.sort(key=lambda e: e.start)
         history.append(entities)
-        counted.append(_count(folded[sentence.start:sentence.end]))
+        read.append(sentence)
     return resolved
 
 
-def _references(folded: str, sentence: Sentence, companies: list[Mention],
+def _references(folded: str, sentence: Sentence, companies: _Companies,
                 lexicon: Lexicon) -> list[tuple[int, int, str, bool, str | None]]:
     """(start, end, kind, blocked, country) of every reference in the sentence, in order."""
     found = []
-    for match in lexicon.singular_reference.finditer(folded, sentence.start, sentence.end):
+    words = lexicon.reference_words.words_in(folded, sentence.start, sentence.end)
+    for match in lexicon.singular_reference.finditer(folded, sentence.start, sentence.end, words):
         modifiers = set(match.group(1).split())
-        if any(m.start < match.end() + 2 and match.start() < m.end for m in companies):
+        if companies.overlap(match.start(), match.end() + 2):
             continue            # "the Chinese firm Hikvision": the name itself is the mention
         found.append((match.start(), match.end(), "singular",
                       bool(modifiers & lexicon.blocked_modifiers), lexicon.country_of(match.group(1))))
-    for match in lexicon.plural_reference.finditer(folded, sentence.start, sentence.end):
+    for match in lexicon.plural_reference.finditer(folded, sentence.start, sentence.end, words):
         # "the Chinese vendors" names a country just as "the Chinese vendor" does.
         found.append((match.start(), match.end(), "plural", False,
                       lexicon.country_of(match.group(1))))
-    for match in lexicon.product_reference.finditer(folded, sentence.start, sentence.end):
+    for match in lexicon.product_reference.finditer(folded, sentence.start, sentence.end, words):
         found.append((match.start(), match.end(), "product", False, None))
-    for match in lexicon.pronoun.finditer(folded, sentence.start, sentence.end):
+    for match in lexicon.pronoun.finditer(folded, sentence.start, sentence.end, words):
         if match.group() == "it" and lexicon.dummy_it.match(folded, match.start(), sentence.end):
             continue
         if match.group() == "its" and _describes_name(folded, match.end(), companies):
             continue            # "its chip unit HiSilicon": the name is the mention
         found.append((match.start(), match.end(), "pronoun", False, None))
-    for match in lexicon.plural_pronoun.finditer(folded, sentence.start, sentence.end):
+    for match in lexicon.plural_pronoun.finditer(folded, sentence.start, sentence.end, words):
         found.append((match.start(), match.end(), "plural_pronoun", False, None))
     return sorted(found)
 
@@ -137,9 +164,9 @@ def _fits(country: str | None, countries: dict[str, str]):
 
 def _resolve(text: str, folded: str, start: int, end: int, kind: str, entities: list[_Entity],
              history: list[list[_Entity]], fits, named: dict[str, int],
-             counted: list[int | None], lexicon: Lexicon, sentence_start: int) -> Mention | None:
+             read: list[Sentence], lexicon: Lexicon, sentence_start: int) -> Mention | None:
     surface = text[start:end]
-    lists = _ListContext(folded, lexicon, named, counted)
+    lists = _ListContext(folded, lexicon, named, read)
     if kind == "plural":
         ids, antecedent = _salient_list(entities, history, start, _count(surface.lower()), lists,
                                         fits)
@@ -245,9 +272,9 @@ def _plural_body(surface: str) -> bool:
     return word.endswith("s") and word not in ("us", "u.s.", "congress", "commons", "its")
 
 
-def _describes_name(folded: str, end: int, companies: list[Mention]) -> bool:
+def _describes_name(folded: str, end: int, companies: _Companies) -> bool:
     """True when a company name follows within a few words, with no punctuation between."""
-    following = next((m for m in companies if m.start >= end), None)
+    following = companies.first_from(end)
     if following is None:
         return False
     gap = folded[end:following.start]
@@ -316,7 +343,11 @@ class _ListContext:
     folded: str
     lexicon: Lexicon
     named: dict[str, int]
-    counted: list[int | None]
+    read: list[Sentence]
+
+    def counted(self, sentence: Sentence) -> int | None:
+        """The first number word of a sentence read ("eight more firms" -> 8)."""
+        return _count(self.folded[sentence.start:sentence.end])
 
 
 def _salient_list(entities: list[_Entity], history: list[list[_Entity]], position: int,
@@ -333,9 +364,10 @@ def _salient_list(entities: list[_Entity], history: list[list[_Entity]], positio
     """
     best: tuple[int, int, frozenset[str], _Entity] | None = None
     sentences = [[e for e in entities if e.start < position], *reversed(history[-LIST_LOOKBACK:])]
-    numbers = [None, *reversed(context.counted[-LIST_LOOKBACK:])]
+    earlier = [None, *reversed(context.read[-LIST_LOOKBACK:])]
     for recency, group in enumerate(sentences):
-        announced = wanted is not None and numbers[recency] == wanted
+        announced = (wanted is not None and earlier[recency] is not None
+                     and context.counted(earlier[recency]) == wanted)
         for members in _coordinated(group, context.folded, context.lexicon):
             ids = frozenset().union(*(e.ids for e in members))
             if len(ids) < 2 or (wanted is not None and len(ids) > wanted):

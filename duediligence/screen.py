@@ -221,14 +221,17 @@ class _Reports:
         self.suppliers, self.indexed = suppliers, indexed
         self.corpus, self.rule_set = corpus, rule_set
         self.out, self.as_of, self.pdf, self.marking = out, as_of, pdf, marking
-        self.shared = [(e.document, e.analysis) for e in indexed.entries]
+        # One run for every registry vendor: what is searched and who is where is worked out
+        # once, here, before workers are forked to share it.
+        self.shared = CorpusRun(str(corpus), [(e.document, e.analysis) for e in indexed.entries],
+                                indexed.skipped)
+        self.shared.trails                      # noqa: B018 - computed now, shared by the workers
 
     def build(self, index: int) -> tuple[ScreenRow, list[Path]]:
         supplier, vendor = self.suppliers[index]
-        entries = self.indexed.entries
-        analysed = self.shared if vendor.registry_entry else [
-            (e.document, e.for_vendor(vendor.id)) for e in entries]
-        run = CorpusRun(str(self.corpus), analysed, self.indexed.skipped)
+        run = self.shared if vendor.registry_entry else CorpusRun(
+            str(self.corpus), [(e.document, e.for_vendor(vendor.id)) for e in self.indexed.entries],
+            self.indexed.skipped, self.shared.searched)
         json_path = self.out / f"{vendor.id}.json"
         report = build_report(vendor, run, self.rule_set, self.as_of,
                               find_review(vendor.id, None, json_path))

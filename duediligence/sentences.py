@@ -22,7 +22,8 @@ vs etc fig jan feb mar apr jun jul aug sep sept oct nov dec dept univ ave approx
 # A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and a capital,
 # digit or opening quote.
 _BOUNDARY = regex.compile(r"""[.!?]+['"’”)\]]*(?=\s+['"‘“(\[]?[\p{Lu}\p{N}])""")
-_WORD_BEFORE = regex.compile(r"([\p{L}.]+)$")
+# Searched backwards from the full stop, so the cost is the word's length, not the sentence's.
+_WORD_BEFORE = regex.compile(r"(?r)([\p{L}.]+)$")
 _LINE = regex.compile(r"[^\n]+")
 
 

@@ -25,10 +25,10 @@ ARTICLES = Path(__file__).parent / "articles"
 Pair = tuple[str, str]          # (article number "001", vendor as keyed in expect)
 
 # Floors a little under the figures measured when they were set; raise them as accuracy improves.
-# Measured: P=1.000 R=0.800 F1=0.889, 0 of 43 clean pairs flagged.
+# Measured: P=1.000 R=0.866 F1=0.928, 0 of 46 clean pairs flagged (44 articles).
 MIN_PRECISION = 0.95
-MIN_RECALL = 0.77
-MIN_F1 = 0.86
+MIN_RECALL = 0.83
+MIN_F1 = 0.89
 MAX_CLEAN_PAIRS_FLAGGED = 0
 
 # Mismatches known when the floors were set: "-category" missed, "+category" wrongly reported.
@@ -45,32 +45,24 @@ KNOWN_MISMATCHES: dict[Pair, str] = {
     ("010", "SenseTime"): "-transparency",
     # ownership through "its largest shareholder is a holding company controlled by a state group"
     ("014", "ZTE"): "-state_control",
-    # paraphrase: restraint chairs "used to torture detainees"
-    ("016", "Tiandy Technologies"): "-human_rights",
-    # data access paraphrase ("allowed engineers in China to view live footage")
-    ("017", "Halden Vision Systems Ltd"): "-security",
     # "SenseTime joins Megvii, Hikvision and DJI, which were already on the list"
     ("020", "DJI"): "-sanctions",
     ("020", "Hikvision"): "-sanctions",
     ("020", "Megvii"): "-sanctions",
     # "including the smart doorbells ... sold under EZVIZ": a brand named far after the ban
     ("021", "EZVIZ"): "-government_restriction",
-    # rebuttal without a denial verb ("called the decision discriminatory")
-    ("022", "Huawei"): "-vendor_response",
     # listing under the Uyghur Forced Labor Prevention Act not read as sanctions
     ("023", "Anhui Tianlan Electronics Co., Ltd."): "-sanctions",
     # state ownership of the parent (CETC) does not reach the subsidiary
     ("026", "Hikvision"): "-state_control",
-    # rebuttal and remediation paraphrase ("based on fundamental misconceptions")
-    ("033", "TikTok"): "-vendor_response",
-    # "the security of Huwai equipment could no longer be guaranteed"; "urged ... to reconsider"
-    ("037", "Huawei"): "-security -vendor_response",
+    # "urged ... to reconsider"
+    ("037", "Huawei"): "-vendor_response",
     # "a system of repression" paraphrase
     ("038", "iFlytek"): "-human_rights",
     # "The council will replace the cameras ...": "the cameras" (the products) as the referent
     ("039", "Dahua Technology"): "-government_restriction",
-    # "had not corrected security flaws" read as negation; remediation paraphrase
-    ("040", "Verkada"): "-security -vendor_response",
+    # "had not corrected security flaws" read as negation
+    ("040", "Verkada"): "-security",
     # denial without a denial verb ("all of its employees were hired voluntarily")
     ("041", "Ningbo Crestline Camera Co., Ltd."): "-vendor_response",
 }
@@ -154,12 +146,12 @@ def outcome(rule_set, tmp_path_factory, verify_report) -> Outcome:
 
 def test_the_labelled_set_is_complete(outcome):
     """Guards the harness: the set is the one described in tests/articles/README.md."""
-    assert len(outcome.articles) == 41
-    assert len(outcome.expected) == 95
+    assert len(outcome.articles) == 44
+    assert len(outcome.expected) == 101
     labels = Counter(c for cats in outcome.expected.values() for c in cats)
-    assert sum(labels.values()) == 125
+    assert sum(labels.values()) == 134
     assert set(labels) <= set(CATEGORIES)
-    assert outcome.clean_pairs()[1] == 43
+    assert outcome.clean_pairs()[1] == 46
 
 
 def test_accuracy_floors(outcome):
