@@ -130,6 +130,7 @@ def _subject(match: RuleMatch, mentions: list[Mention], bodies: list[Span], fold
                          for b in bodies)]
     inside = [m for m in candidates if match.start <= m.start and m.end <= match.end]
     inside = [m for m in inside if m.kind != "reference"] or inside   # "its existing X kit": X
+    inside = inside or _describing_group(match, mentions, lo, hi)
     if match.vendor_side in ("before", "either") and before:
         group = _list_ending(before, folded, lexicon)
         if _COORDINATED_VERB.search(folded, group[-1].end, match.start):
@@ -143,6 +144,15 @@ def _subject(match: RuleMatch, mentions: list[Mention], bodies: list[Span], fold
         return _list_starting(after, folded, lexicon), "after", before, later
     side = {"before": "before", "after": "after"}.get(match.vendor_side, "before or after")
     return Rejection(f"no company {side} the matched words in their clause")
+
+
+def _describing_group(match: RuleMatch, mentions: list[Mention], lo: int,
+                      hi: int) -> list[Mention]:
+    """"the three big Chinese state-owned carriers": matched words inside a reference to a list
+    of companies describe those companies. Not a singular reference ("compete with the
+    state-owned operator"), which may introduce a company the text has not named."""
+    return [m for m in mentions if m.kind == "reference" and len(m.vendor_ids) > 1
+            and lo <= m.start <= match.start and match.end <= m.end <= hi]
 
 
 def _marker_rejection(match: RuleMatch, sentence: Sentence, group: list[Mention], where: str,
@@ -237,11 +247,32 @@ def clause_bounds(folded: str, sentence: Sentence, match: RuleMatch,
     lo, hi, opener = sentence.start, sentence.end, sentence.start
     for start, end in _clause_breaks(folded, sentence.start, sentence.end,
                                      (lexicon.clause_breaks, lexicon.reporting_verbs)):
+        if _relative_report(folded, sentence.start, start, end):
+            continue
         if end <= match.start and end > lo:
             lo, opener = end, start
         elif start >= match.end:
             hi = min(hi, start)
     return lo, hi, opener
+
+
+# "..., which rights groups say are used", "equipment it says poses a risk": a report inside a
+# relative clause, whose reported verb follows at once.
+_RELATIVE_REPORTER = regex.compile(
+    r"(?:,\s*(?:which|who)\s+(?:[\w-]+\s+){1,3}|\b(?:equipment|products|services|gear|kit|"
+    r"devices|technology|systems|software)\s+(?:it|they)\s+)$")
+_REPORTED_VERB = regex.compile(r"\s+(?:(?:could|can|would|may|might|will|were|was|are|is|has|have|"
+                               r"had|poses?|posed|helps?|helped|enables?|enabled)\b)")
+_REPORTING_PRESENT = regex.compile(r"says?|said|believes?|claims?|argues?|contends?")
+
+
+def _relative_report(folded: str, lo: int, start: int, end: int) -> bool:
+    """A reporting verb inside a relative clause ("restraint chairs, which rights groups say are
+    used in torture"; "its list of equipment it says poses a risk"): the reported verb's subject
+    is the noun the clause hangs on, so the report does not cut it off from its subject."""
+    return (_REPORTING_PRESENT.fullmatch(folded, start, end) is not None
+            and _RELATIVE_REPORTER.search(folded, max(lo, start - 60), start) is not None
+            and _REPORTED_VERB.match(folded, end) is not None)
 
 
 @lru_cache(maxsize=16)

@@ -87,7 +87,7 @@ def resolve_references(text: str, folded: str, sentences: list[Sentence],
     read: list[Sentence] = []             # the sentences read so far
     known = _Companies(companies)
     body_starts = [b.start for b in bodies]
-    for sentence in sentences:
+    for index, sentence in enumerate(sentences):
         here = known.starting_in(sentence.start, sentence.end)
         for mention in here:
             for vendor_id in mention.vendor_ids:
@@ -111,6 +111,9 @@ def resolve_references(text: str, folded: str, sentences: list[Sentence],
             else:
                 mention = _resolve(text, folded, start, end, kind, entities, history, fits, named,
                                    read, lexicon, sentence.start)
+                if kind == "plural" and mention is not None and not mention.vendor_ids:
+                    mention = _numbered_group(text, start, end, entities, history, known,
+                                              sentences[index + 1:index + 2], fits) or mention
             if mention is not None:
                 resolved.append(mention)
                 entities.append(_Entity(start, end, mention.vendor_ids, surface, False,
@@ -150,6 +153,54 @@ def _references(folded: str, sentence: Sentence, companies: _Companies,
     for match in lexicon.plural_pronoun.finditer(folded, sentence.start, sentence.end, words):
         found.append((match.start(), match.end(), "plural_pronoun", False, None))
     return sorted(found)
+
+
+def _numbered_group(text: str, start: int, end: int, entities: list[_Entity],
+                    history: list[list[_Entity]], known: _Companies, following: list[Sentence],
+                    fits) -> Mention | None:
+    """A reference stating its number ("all three operators", "the three big carriers") with no
+    list of them: the companies named one by one in the latest sentences, when all the companies
+    named there are exactly that many; else (the reference introducing them) the companies the rest of its
+    sentence and the next one name, when exactly that many. Number agreement is what makes the
+    reading safe: any other count leaves the reference unresolved."""
+    wanted = _count(text[start:end].lower())
+    if wanted is None or wanted < 3:
+        return None             # "both", "the two": too often a pair with an unknown member
+    ids: frozenset[str] = frozenset()
+    for group in [[e for e in entities if e.start < start],
+                  *reversed(history[-LOOKBACK_SENTENCES:])]:
+        companies = [e for e in group if e.ids and not e.contrasted]
+        if not all(fits(e) and not _listed_with_unknown(text, e, known) for e in companies):
+            return None
+        ids = ids.union(*(e.ids for e in companies))
+    how = "the companies named one by one just before"
+    if len(ids) != wanted:
+        stop = following[0].end if following else end
+        named = known.starting_in(end, stop)
+        ids = frozenset().union(*(m.vendor_ids for m in named))
+        how = "the companies named right after it"
+        if any(not fits(_Entity(m.start, m.end, m.vendor_ids, m.surface, False))
+               or _listed_with_unknown(text, m, known) for m in named):
+            return None
+    if len(ids) != wanted:
+        return None
+    surface = text[start:end]
+    return Mention(start, end, ids, "reference", surface,
+                   f"'{surface}' refers to {how}, {wanted} as it says")
+
+
+_LISTED_AFTER = regex.compile(r"\s*(?:,|\band\b|\bor\b)\s*(?=\p{Lu})")
+_LISTED_BEFORE = regex.compile(r"\p{Lu}[\w.&-]*\s*(?:,|\band|\bor)\s*$")
+
+
+def _listed_with_unknown(text: str, entity, known: _Companies) -> bool:
+    """"sold by Sony and Panasonic" when Panasonic is no known company: the list holds a member
+    the count would miss, so counting the named companies would pick the wrong ones."""
+    after = _LISTED_AFTER.match(text, entity.end)
+    if after is not None and not known.starting_in(after.end(), after.end() + 1):
+        return True
+    before = _LISTED_BEFORE.search(text, max(0, entity.start - 40), entity.start)
+    return before is not None and not known.overlap(before.start(), before.start() + 1)
 
 
 def _fits(country: str | None, countries: dict[str, str]):

@@ -167,3 +167,80 @@ def test_it_after_a_bodys_reporting_verb_is_still_the_body(categories):
     text = ("Hikvision was named in the audit. The ministry said it had been hacked by a criminal "
             "group last spring.")
     assert "security" not in categories(text).get("hikvision", set())
+
+
+def test_a_numbered_group_means_the_companies_named_one_by_one_before_it(categories):
+    """"All three carriers" after three sentences each naming one: number agreement."""
+    text = ("The regulator first turned down Hikvision's licence. Dahua was next. Then the "
+            "authority of Hytera was revoked. All three manufacturers are majority-owned by the "
+            "Chinese state.")
+    found = categories(text)
+    for vendor in ("hikvision", "dahua", "hytera"):
+        assert "state_control" in found.get(vendor, set()), vendor
+
+
+def test_a_numbered_group_with_another_count_stays_unresolved(categories):
+    """Four companies named before "the three manufacturers": which three is not said."""
+    text = ("The regulator first turned down Hikvision's licence. Dahua was next. Then the "
+            "authority of Hytera was revoked. Axis Communications was warned. The three "
+            "manufacturers are majority-owned by the Chinese state.")
+    found = categories(text)
+    assert not any("state_control" in cats for cats in found.values())
+
+
+def test_a_numbered_group_introducing_the_companies_named_next(categories):
+    """"the three big state-owned vendors" followed by a sentence naming exactly three."""
+    text = ("The minister spoke about the three big state-owned vendors. The agency fined "
+            "Hikvision in 2019, warned Dahua in 2021 and did the same to Hytera in 2022.")
+    found = categories(text)
+    for vendor in ("hikvision", "dahua", "hytera"):
+        assert "state_control" in found.get(vendor, set()), vendor
+
+
+def test_a_counted_group_is_not_a_pair_with_an_unknown_member(categories):
+    """"both companies" after "Sony and Panasonic" (Panasonic unknown) is not Sony plus a
+    company named earlier."""
+    text = ("Huaxin Optics Ltd supplied lenses to Sony and Panasonic. The report names both "
+            "companies as having forced labour in their supply chains.")
+    found = categories(text)
+    assert "forced_labour" not in found.get("sony", set())
+
+
+def test_a_companion_with_a_description_joins_the_list(categories):
+    """"X and Y, along with the speech specialist Z, were added": all three are listed."""
+    text = ("Megvii and SenseTime, along with the voice-recognition specialist iFlytek, were "
+            "added to the Entity List in 2019.")
+    found = categories(text)
+    for vendor in ("megvii", "sensetime", "iflytek"):
+        assert "sanctions" in found.get(vendor, set()), vendor
+
+
+def test_a_report_inside_a_relative_clause_keeps_the_products_subject(categories):
+    """"X sells chairs, which rights groups say are used in torture": the chairs are X's."""
+    text = ("Tiandy also sells restraint chairs to police, which human rights organisations say "
+            "are used in the torture of detainees.")
+    assert "human_rights" in categories(text).get("tiandy", set())
+
+
+def test_a_plain_report_still_opens_a_clause_of_its_own(categories):
+    """"X, which supplies Y, said the chairs are used in torture": X reports, it is not accused."""
+    text = ("Axis Communications said in a statement that restraint chairs are used in the "
+            "torture of detainees.")
+    assert "human_rights" not in categories(text).get("axis_communications", set())
+
+
+def test_a_relative_report_on_the_state_keeps_the_company_as_object(categories):
+    """"X is under the control of the government, which they say could compel it to hand over
+    data": the data access is X's risk."""
+    text = ("Critics argue that ByteDance is under the control of the Chinese government, which "
+            "they say could compel it to hand over data on American users.")
+    assert "security" in categories(text).get("bytedance", set())
+
+
+def test_a_short_form_of_an_unknown_company_is_the_same_company(rule_set):
+    """"Anhui Huaxin Optoelectronics" is searched as "Huaxin" too: generic trailing words and a
+    leading place name are dropped from a name typed for a vendor outside the registry."""
+    from duediligence.check import resolve_vendor
+
+    vendor = resolve_vendor("Anhui Huaxin Optoelectronics Co.", rule_set)
+    assert "huaxin" in {n.text for n in vendor.names}
