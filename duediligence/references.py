@@ -226,6 +226,8 @@ def _resolve(text: str, folded: str, start: int, end: int, kind: str, entities: 
         if antecedent is None:
             return None         # "the cameras" with no company just before: cameras in general
     elif kind == "plural_pronoun":
+        if _plural_body_before(entities, start):
+            return None         # "urged governments to keep them out of their networks"
         ids, antecedent = _salient_list(entities, history[-1:], start, None, lists, fits)
         if antecedent is None:
             return None         # "they" with no list nearby: people, cameras ...
@@ -255,6 +257,15 @@ def _resolve(text: str, folded: str, start: int, end: int, kind: str, entities: 
     line = text.count("\n", 0, antecedent.start) + 1
     return Mention(start, end, ids, "reference", surface,
                    f"'{surface}' refers back to '{antecedent.surface}' (line {line})")
+
+
+def _plural_body_before(entities: list[_Entity], position: int) -> bool:
+    """Whether the nearest thing named before a plural pronoun in its sentence is a public body
+    in the plural ("governments", "regulators"): "they" and "their" are then those bodies."""
+    before = [e for e in entities if e.start < position]
+    if not before or before[-1].ids is not None:
+        return False
+    return before[-1].surface.rstrip().lower().endswith("s")
 
 
 # "Microsoft said it", "Acme Robotics announced that its": a capitalised speaker right before

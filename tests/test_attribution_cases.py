@@ -244,3 +244,21 @@ def test_a_short_form_of_an_unknown_company_is_the_same_company(rule_set):
 
     vendor = resolve_vendor("Anhui Huaxin Optoelectronics Co.", rule_set)
     assert "huaxin" in {n.text for n in vendor.names}
+
+
+def test_their_after_plural_bodies_is_those_bodies(categories):
+    """"their networks" after "urged regulators ..." are the regulators' networks: a security
+    warning about vendors in general is not attributed to the companies of the last sentence."""
+    text = ("Operators in Chile will buy radio gear from Ericsson and Nokia this year. The plan was "
+            "praised by the US envoy, who has pressed regional regulators to keep untrusted "
+            "suppliers away from their networks because of espionage risks.")
+    found = categories(text)
+    assert "security" not in found.get("ericsson", set())
+    assert "security" not in found.get("nokia", set())
+
+
+def test_their_after_a_company_list_still_refers_to_it(categories):
+    text = ("The ministry banned Huawei and ZTE from the core network, saying their equipment "
+            "posed a risk to national security.")
+    found = categories(text)
+    assert "security" in found.get("huawei", set()) and "security" in found.get("zte", set())
