@@ -38,6 +38,30 @@ BODY_REACH = 3
 AFTER_REACH = 10
 # How far before a subject a negation still binds to it ("neither X nor Y", "not even X").
 NEGATION_REACH = 12
+# Categories whose claims are acts of a government or public body (categories.md): a company
+# doing the same thing ("Microsoft blocked ...", "the operator will remove ...") is no such act.
+PUBLIC_ACTS = frozenset({"government_restriction"})
+# Words that may stand between a subject and its verb: "it had already blocked".
+_AUXILIARIES = regex.compile(
+    r"\s*(?:(?:had|has|have|will|would|also|then|now|later|already|since|\w+ly)\s+){0,3}")
+# "... compete for contracts with the state-owned operator": matched words that stand as an
+# adjective in a prepositional phrase describe that phrase's noun, not the clause's subject. "by"
+# ("controlled by the state-owned X") and "of" ("a unit of the state-owned X") pass ownership on.
+_IN_PREPOSITIONAL_PHRASE = regex.compile(
+    r"\b(?:with|to|from|for|on|in|at|into|against|over|via|through|alongside)\s+"
+    r"(?:the|a|an|its|their|other)\s+(?:[\w-]+\s+)?$")
+# One or two words ending as a participle ("state-owned", "blacklisted"), followed by a noun.
+_ATTRIBUTIVE = regex.compile(r"[\w-]+(?:[- ][\w-]+)?(?:ed|run|held)")
+_NOUN_NEXT = regex.compile(r"\s+(?!(?:by|and|or|of|on|in|to|from|with|for|at|as)\b)[a-z]")
+# Categories of controls imposed on where goods go (export controls, sanctions): "curbs on sales
+# of X's chips to China" target China. A public buyer's ban on X's cameras is about X, wherever
+# they were to go.
+DESTINATION_CONTROLS = frozenset({"sanctions"})
+# "restrict sales of Nvidia chips to China": the goods of the company after "sales of" go *to*
+# the party the restriction is about.
+_SALES_OF = regex.compile(r"\b(?:sales?|exports?|shipments?|supply|supplies|transfers?|selling|"
+                          r"exporting|shipping|supplying)\s+of\b")
+_GOODS_TO = regex.compile(r"(?:'s?)?(?:\s+[\w-]+){0,3}?\s+to\s+(?:the\s+)?")
 # ", and issued ...": a second verb phrase after the nearest company.
 _COORDINATED_VERB = regex.compile(r",\s+and\s+(?:\w+ly\s+)?(?:\w+ed|issued|imposed|ordered|said|put|set|cut)\s")
 
@@ -69,9 +93,18 @@ def attribute(match: RuleMatch, sentence: Sentence, mentions: list[Mention], bod
     if isinstance(found, Rejection):
         return found
     group, where, before, later = found
+    if where == "before" and _modifies_other_noun(match, folded):
+        return Rejection("the matched words describe the noun of a phrase such as 'with the "
+                         "state-owned operator', not the subject of the clause")
+    if where == "after" and match.rule.category in DESTINATION_CONTROLS:
+        recipient = _recipient_of_goods(match, group, later, bodies, folded, lexicon)
+        if isinstance(recipient, Rejection):
+            return recipient
+        group = recipient or group
     rejection = (_marker_rejection(match, sentence, group, where, folded, lexicon, clause,
                                    asides, other_matches)
-                 or _disqualified(group, where, before, folded, lexicon))
+                 or _disqualified(group, where, before, folded, lexicon)
+                 or _company_as_actor(match, where, before, folded))
     if rejection is not None:
         return rejection
     if where == "before":
@@ -97,6 +130,7 @@ def _subject(match: RuleMatch, mentions: list[Mention], bodies: list[Span], fold
                          for b in bodies)]
     inside = [m for m in candidates if match.start <= m.start and m.end <= match.end]
     inside = [m for m in inside if m.kind != "reference"] or inside   # "its existing X kit": X
+    inside = inside or _describing_group(match, mentions, lo, hi)
     if match.vendor_side in ("before", "either") and before:
         group = _list_ending(before, folded, lexicon)
         if _COORDINATED_VERB.search(folded, group[-1].end, match.start):
@@ -110,6 +144,15 @@ def _subject(match: RuleMatch, mentions: list[Mention], bodies: list[Span], fold
         return _list_starting(after, folded, lexicon), "after", before, later
     side = {"before": "before", "after": "after"}.get(match.vendor_side, "before or after")
     return Rejection(f"no company {side} the matched words in their clause")
+
+
+def _describing_group(match: RuleMatch, mentions: list[Mention], lo: int,
+                      hi: int) -> list[Mention]:
+    """"the three big Chinese state-owned carriers": matched words inside a reference to a list
+    of companies describe those companies. Not a singular reference ("compete with the
+    state-owned operator"), which may introduce a company the text has not named."""
+    return [m for m in mentions if m.kind == "reference" and len(m.vendor_ids) > 1
+            and lo <= m.start <= match.start and match.end <= m.end <= hi]
 
 
 def _marker_rejection(match: RuleMatch, sentence: Sentence, group: list[Mention], where: str,
@@ -157,17 +200,79 @@ def _disqualified(group: list[Mention], where: str, before: list[Mention], folde
     return None
 
 
+def _company_as_actor(match: RuleMatch, where: str, before: list[Mention],
+                      folded: str) -> Rejection | None:
+    """"Microsoft had blocked the exploits ... linked to X": a company is the subject of the verb,
+    so what it did is a company's act, not a government's restriction of X."""
+    if match.rule.category not in PUBLIC_ACTS or where == "before" or not before:
+        return None
+    actor = before[-1]
+    if _AUXILIARIES.fullmatch(folded, actor.end, match.start) is None:
+        return None
+    return Rejection(f"'{actor.surface}', a company, is the one acting: not a public body's act")
+
+
+def _modifies_other_noun(match: RuleMatch, folded: str) -> bool:
+    """"X will compete for contracts with the state-owned operator": the matched words are an
+    adjective of the operator, which stands in a prepositional phrase, so they say nothing of X."""
+    return (_ATTRIBUTIVE.fullmatch(folded, match.start, match.end) is not None
+            and _NOUN_NEXT.match(folded, match.end) is not None
+            and _IN_PREPOSITIONAL_PHRASE.search(folded, max(0, match.start - 40), match.start)
+            is not None)
+
+
+def _recipient_of_goods(match: RuleMatch, group: list[Mention], later: list[Mention],
+                        bodies: list[Span], folded: str,
+                        lexicon: Lexicon) -> list[Mention] | Rejection | None:
+    """"export controls that restrict sales of Nvidia chips to China (or to Huawei)": the seller
+    is not the target. The companies the goods go to when a company is named there, a rejection
+    when a country or body is; None when the words are not of that shape."""
+    if _SALES_OF.search(folded, match.end, group[0].start) is None:
+        return None
+    to = _GOODS_TO.match(folded, group[-1].end)
+    if to is None:
+        return None
+    receivers = [m for m in later if m.start == to.end()]
+    if receivers:
+        return _list_starting(later[later.index(receivers[0]):], folded, lexicon)
+    if any(b.start == to.end() for b in bodies):
+        return Rejection(f"'{group[0].surface}' makes the goods; the restriction is on sales to "
+                         "a country or body")
+    return None
+
+
 def clause_bounds(folded: str, sentence: Sentence, match: RuleMatch,
                   lexicon: Lexicon) -> tuple[int, int, int]:
     """The clause around the match (start, end), and where the break that opened it starts."""
     lo, hi, opener = sentence.start, sentence.end, sentence.start
     for start, end in _clause_breaks(folded, sentence.start, sentence.end,
                                      (lexicon.clause_breaks, lexicon.reporting_verbs)):
+        if _relative_report(folded, sentence.start, start, end):
+            continue
         if end <= match.start and end > lo:
             lo, opener = end, start
         elif start >= match.end:
             hi = min(hi, start)
     return lo, hi, opener
+
+
+# "..., which rights groups say are used", "equipment it says poses a risk": a report inside a
+# relative clause, whose reported verb follows at once.
+_RELATIVE_REPORTER = regex.compile(
+    r"(?:,\s*(?:which|who)\s+(?:[\w-]+\s+){1,3}|\b(?:equipment|products|services|gear|kit|"
+    r"devices|technology|systems|software)\s+(?:it|they)\s+)$")
+_REPORTED_VERB = regex.compile(r"\s+(?:(?:could|can|would|may|might|will|were|was|are|is|has|have|"
+                               r"had|poses?|posed|helps?|helped|enables?|enabled)\b)")
+_REPORTING_PRESENT = regex.compile(r"says?|said|believes?|claims?|argues?|contends?")
+
+
+def _relative_report(folded: str, lo: int, start: int, end: int) -> bool:
+    """A reporting verb inside a relative clause ("restraint chairs, which rights groups say are
+    used in torture"; "its list of equipment it says poses a risk"): the reported verb's subject
+    is the noun the clause hangs on, so the report does not cut it off from its subject."""
+    return (_REPORTING_PRESENT.fullmatch(folded, start, end) is not None
+            and _RELATIVE_REPORTER.search(folded, max(lo, start - 60), start) is not None
+            and _REPORTED_VERB.match(folded, end) is not None)
 
 
 @lru_cache(maxsize=16)

@@ -25,6 +25,8 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 
+import regex
+
 from .lexicon import Lexicon
 from .mentions import Coverage, Mention, Span
 from .sentences import Sentence
@@ -47,6 +49,7 @@ class _Entity:
     surface: str
     contrasted: bool
     aside_end: int | None = None        # where the aside holding this entity closes, if any
+    plural: bool = False                # "both companies", "they": never what "the company" means
 
 
 class _Companies:
@@ -84,7 +87,7 @@ def resolve_references(text: str, folded: str, sentences: list[Sentence],
     read: list[Sentence] = []             # the sentences read so far
     known = _Companies(companies)
     body_starts = [b.start for b in bodies]
-    for sentence in sentences:
+    for index, sentence in enumerate(sentences):
         here = known.starting_in(sentence.start, sentence.end)
         for mention in here:
             for vendor_id in mention.vendor_ids:
@@ -108,9 +111,13 @@ def resolve_references(text: str, folded: str, sentences: list[Sentence],
             else:
                 mention = _resolve(text, folded, start, end, kind, entities, history, fits, named,
                                    read, lexicon, sentence.start)
+                if kind == "plural" and mention is not None and not mention.vendor_ids:
+                    mention = _numbered_group(text, start, end, entities, history, known,
+                                              sentences[index + 1:index + 2], fits) or mention
             if mention is not None:
                 resolved.append(mention)
-                entities.append(_Entity(start, end, mention.vendor_ids, surface, False))
+                entities.append(_Entity(start, end, mention.vendor_ids, surface, False,
+                                        plural=kind in ("plural", "plural_pronoun")))
             elif kind == "pronoun" and _antecedent(entities, history, start, False, fits)[1]:
                 # "It" standing for a body keeps that body in focus for the next sentence.
                 entities.append(_Entity(start, end, None, surface, False))
@@ -132,7 +139,9 @@ def _references(folded: str, sentence: Sentence, companies: _Companies,
         found.append((match.start(), match.end(), "singular",
                       bool(modifiers & lexicon.blocked_modifiers), lexicon.country_of(match.group(1))))
     for match in lexicon.plural_reference.finditer(folded, sentence.start, sentence.end, words):
-        found.append((match.start(), match.end(), "plural", False, None))
+        # "the Chinese vendors" names a country just as "the Chinese vendor" does.
+        found.append((match.start(), match.end(), "plural", False,
+                      lexicon.country_of(match.group(1))))
     for match in lexicon.product_reference.finditer(folded, sentence.start, sentence.end, words):
         found.append((match.start(), match.end(), "product", False, None))
     for match in lexicon.pronoun.finditer(folded, sentence.start, sentence.end, words):
@@ -144,6 +153,54 @@ def _references(folded: str, sentence: Sentence, companies: _Companies,
     for match in lexicon.plural_pronoun.finditer(folded, sentence.start, sentence.end, words):
         found.append((match.start(), match.end(), "plural_pronoun", False, None))
     return sorted(found)
+
+
+def _numbered_group(text: str, start: int, end: int, entities: list[_Entity],
+                    history: list[list[_Entity]], known: _Companies, following: list[Sentence],
+                    fits) -> Mention | None:
+    """A reference stating its number ("all three operators", "the three big carriers") with no
+    list of them: the companies named one by one in the latest sentences, when all the companies
+    named there are exactly that many; else (the reference introducing them) the companies the rest of its
+    sentence and the next one name, when exactly that many. Number agreement is what makes the
+    reading safe: any other count leaves the reference unresolved."""
+    wanted = _count(text[start:end].lower())
+    if wanted is None or wanted < 3:
+        return None             # "both", "the two": too often a pair with an unknown member
+    ids: frozenset[str] = frozenset()
+    for group in [[e for e in entities if e.start < start],
+                  *reversed(history[-LOOKBACK_SENTENCES:])]:
+        companies = [e for e in group if e.ids and not e.contrasted]
+        if not all(fits(e) and not _listed_with_unknown(text, e, known) for e in companies):
+            return None
+        ids = ids.union(*(e.ids for e in companies))
+    how = "the companies named one by one just before"
+    if len(ids) != wanted:
+        stop = following[0].end if following else end
+        named = known.starting_in(end, stop)
+        ids = frozenset().union(*(m.vendor_ids for m in named))
+        how = "the companies named right after it"
+        if any(not fits(_Entity(m.start, m.end, m.vendor_ids, m.surface, False))
+               or _listed_with_unknown(text, m, known) for m in named):
+            return None
+    if len(ids) != wanted:
+        return None
+    surface = text[start:end]
+    return Mention(start, end, ids, "reference", surface,
+                   f"'{surface}' refers to {how}, {wanted} as it says")
+
+
+_LISTED_AFTER = regex.compile(r"\s*(?:,|\band\b|\bor\b)\s*(?=\p{Lu})")
+_LISTED_BEFORE = regex.compile(r"\p{Lu}[\w.&-]*\s*(?:,|\band|\bor)\s*$")
+
+
+def _listed_with_unknown(text: str, entity, known: _Companies) -> bool:
+    """"sold by Sony and Panasonic" when Panasonic is no known company: the list holds a member
+    the count would miss, so counting the named companies would pick the wrong ones."""
+    after = _LISTED_AFTER.match(text, entity.end)
+    if after is not None and not known.starting_in(after.end(), after.end() + 1):
+        return True
+    before = _LISTED_BEFORE.search(text, max(0, entity.start - 40), entity.start)
+    return before is not None and not known.overlap(before.start(), before.start() + 1)
 
 
 def _fits(country: str | None, countries: dict[str, str]):
@@ -162,17 +219,33 @@ def _resolve(text: str, folded: str, start: int, end: int, kind: str, entities: 
     surface = text[start:end]
     lists = _ListContext(folded, lexicon, named, read)
     if kind == "plural":
-        ids, antecedent = _salient_list(entities, history, start, _count(surface.lower()), lists)
+        ids, antecedent = _salient_list(entities, history, start, _count(surface.lower()), lists,
+                                        fits)
     elif kind == "product":
         ids, antecedent = _antecedent(entities, history[-1:], start, True, fits)
         if antecedent is None:
             return None         # "the cameras" with no company just before: cameras in general
     elif kind == "plural_pronoun":
-        ids, antecedent = _salient_list(entities, history[-1:], start, None, lists)
+        if _plural_body_before(entities, start):
+            return None         # "urged governments to keep them out of their networks"
+        ids, antecedent = _salient_list(entities, history[-1:], start, None, lists, fits)
         if antecedent is None:
             return None         # "they" with no list nearby: people, cameras ...
+    elif kind == "pronoun" and (speaker := _unknown_speaker(text, entities, sentence_start, start)):
+        # "Microsoft said it ...": "it" is the speaker, a company the registry does not know;
+        # "Kestrel said it ..." after "Kestrel Biometrics" is that company, by a short form.
+        short = _short_form_of(speaker, history)
+        if short is not None:
+            return Mention(start, end, short.ids, "reference", surface,
+                           f"'{surface}' refers back to '{speaker}', short for '{short.surface}'")
+        return Mention(start, end, frozenset(), "reference", surface,
+                       f"'{surface}' refers back to '{speaker}', a name not in the registry")
     else:
         early = kind == "singular" or len(text[sentence_start:start].split()) < PRONOUN_REACH
+        subject = _subject_of_verb(folded, entities, start, lexicon) if kind == "pronoun" else None
+        if subject is not None:
+            # "the Treasury placed it on a list": "it" is the object, so not the verb's subject
+            entities = [e for e in entities if e is not subject and e.ids is not None]
         ids, antecedent = _antecedent(entities, history, start, kind == "singular", fits, early)
     if antecedent is None:
         if kind == "pronoun":
@@ -184,6 +257,72 @@ def _resolve(text: str, folded: str, start: int, end: int, kind: str, entities: 
     line = text.count("\n", 0, antecedent.start) + 1
     return Mention(start, end, ids, "reference", surface,
                    f"'{surface}' refers back to '{antecedent.surface}' (line {line})")
+
+
+def _plural_body_before(entities: list[_Entity], position: int) -> bool:
+    """Whether the nearest thing named before a plural pronoun in its sentence is a public body
+    in the plural ("governments", "regulators"): "they" and "their" are then those bodies."""
+    before = [e for e in entities if e.start < position]
+    if not before or before[-1].ids is not None:
+        return False
+    return before[-1].surface.rstrip().lower().endswith("s")
+
+
+# "Microsoft said it", "Acme Robotics announced that its": a capitalised speaker right before
+# the pronoun. Personal pronouns are capitalised too at the start of a sentence.
+_SPEAKER = regex.compile(r"\b(\p{Lu}[\w&.-]*(?:\s+\p{Lu}[\w&.-]*){0,3})\s+(?:said|says|told\s+\w+|"
+                         r"announced|confirmed|added|stated|insisted|maintained)\s+(?:that\s+)?$")
+_PERSONAL = frozenset({"he", "she", "they", "we", "i", "you", "it", "this", "that", "there"})
+
+
+def _unknown_speaker(text: str, entities: list[_Entity], sentence_start: int,
+                     position: int) -> str | None:
+    """The name of an unknown company that says something about "it" (itself), if one does.
+
+    Without this, "it" in "Microsoft said it had blocked ..." would slide to a company of an
+    earlier sentence. A known company or body named before it in the sentence is found anyway,
+    and may be whom a person speaks for.
+    """
+    found = _SPEAKER.search(text, max(sentence_start, position - 80), position)
+    if found is None or found.group(1).lower() in _PERSONAL:
+        return None
+    if any(e.start < found.end(1) for e in entities):
+        return None         # "Huawei founder Ren Zhengfei said it": the company named first
+    return found.group(1)
+
+
+# "placed it on", "accusing it of": "it" as a verb's object, before a preposition.
+_OBJECT_IT = regex.compile(r"it\s+(?:on|onto|to|from|in|into|of|as|for|with|off|under|over|at)\b")
+# Between a subject and that "it": a single verb, perhaps with auxiliaries ("had quietly banned").
+_ONE_VERB = regex.compile(r"\s+(?:(?:has|have|had|was|were|will|would|also|then|later|\w+ly)\s+)*"
+                          r"[a-z-]+\s+")
+
+
+def _subject_of_verb(folded: str, entities: list[_Entity], position: int,
+                     lexicon: Lexicon) -> _Entity | None:
+    """The entity whose verb has this "it" as object ("the Treasury placed it on a list"): "it"
+    is then someone else (the subject would say "itself"). Not after a reporting verb: in
+    "the ministry said it would", "it" is the ministry."""
+    if not _OBJECT_IT.match(folded, position):
+        return None
+    before = [e for e in entities if e.end <= position]
+    if not before:
+        return None
+    subject = max(before, key=lambda e: e.end)
+    if _ONE_VERB.fullmatch(folded, subject.end, position) is None:
+        return None
+    if lexicon.reporting_verbs.search(folded, subject.end, position) is not None:
+        return None
+    return subject
+
+
+def _short_form_of(speaker: str, history: list[list[_Entity]]) -> _Entity | None:
+    """The one company named earlier whose name starts with ``speaker`` ("Kestrel" for "Kestrel
+    Biometrics"); None when there is none, or several different ones."""
+    key = speaker.lower() + " "
+    found = {e.ids: e for earlier in history for e in earlier
+             if e.ids and not e.plural and (e.surface.lower() + " ").startswith(key)}
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 _COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -243,14 +382,20 @@ def _antecedent(entities: list[_Entity], history: list[list[_Entity]], position:
               and not (e.aside_end is not None and e.aside_end <= position)]
     if before:
         chosen = before[0] if companies_only else before[-1]
-        return chosen.ids, chosen
+        return _singular(chosen)
     if not sentence_start:
         return None, None       # "whatever its country of origin": an "it" deep in a sentence
     for earlier in reversed(history[-LOOKBACK_SENTENCES:]):
         candidates = [e for e in earlier if suitable(e)]
         if candidates:
-            return candidates[0].ids, candidates[0]
+            return _singular(candidates[0])
     return None, None
+
+
+def _singular(entity: _Entity) -> tuple[frozenset[str] | None, _Entity | None]:
+    """"The report names both companies. ... the company": one of them, but the text does not say
+    which, so a singular reference to a plural one stays unresolved."""
+    return (None, None) if entity.plural else (entity.ids, entity)
 
 
 @dataclass(frozen=True)
@@ -268,14 +413,15 @@ class _ListContext:
 
 
 def _salient_list(entities: list[_Entity], history: list[list[_Entity]], position: int,
-                  wanted: int | None,
-                  context: _ListContext) -> tuple[frozenset[str] | None, _Entity | None]:
+                  wanted: int | None, context: _ListContext,
+                  fits=lambda entity: True) -> tuple[frozenset[str] | None, _Entity | None]:
     """The list of companies a plural reference most likely means (see the module docstring).
 
     A sentence that announced the same number ("eight more firms, including X and Y") wins.
 
     A list may name fewer than the reference counts ("eight firms, including X and Y"), never
-    more; when none fits, the reference stays unresolved: guessing wrong here would spread a
+    more, and none of its members may be from a country other than the one the reference names
+    ("the Chinese vendors" is never a list holding a Swedish company); when none fits, the reference stays unresolved: guessing wrong here would spread a
     claim over the wrong companies.
     """
     best: tuple[int, int, frozenset[str], _Entity] | None = None
@@ -287,6 +433,8 @@ def _salient_list(entities: list[_Entity], history: list[list[_Entity]], positio
         for members in _coordinated(group, context.folded, context.lexicon):
             ids = frozenset().union(*(e.ids for e in members))
             if len(ids) < 2 or (wanted is not None and len(ids) > wanted):
+                continue
+            if not all(fits(e) for e in members):
                 continue
             salience = sum(context.named.get(i, 0) for i in ids) + (ANNOUNCED if announced else 0)
             if best is None or salience > best[0]:

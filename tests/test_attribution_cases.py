@@ -1,0 +1,264 @@
+"""Attribution of single claims in short texts written for the phenomenon each test names.
+
+Each test analyses one made-up passage with the shipped rules and registry and checks which
+concern categories end up attributed to which registry vendor. A category that must not be
+attributed to a vendor is the point of most tests here: a wrong accusation is the worst error.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from duediligence.analysis import Engine
+from duediligence.corpus import Document
+
+
+@pytest.fixture(scope="module")
+def engine(rule_set) -> Engine:
+    return Engine(rule_set)
+
+
+@pytest.fixture(scope="module")
+def categories(engine, rule_set):
+    """text -> {vendor id: set of categories attributed to it}."""
+    category_of = {loaded.rule.id: loaded.rule.category for loaded in rule_set.rules}
+
+    def run(text: str) -> dict[str, set[str]]:
+        analysis = engine.analyse(Document("case.txt", text, "0" * 64, 0))
+        found: dict[str, set[str]] = {}
+        for claim in analysis.claims:
+            for vendor_id in claim.vendor_ids:
+                found.setdefault(vendor_id, set()).add(category_of[claim.rule_id])
+        return found
+
+    return run
+
+
+def test_a_plural_nationality_reference_skips_a_list_from_another_country(categories):
+    """"the Chinese suppliers" never means a list holding a Swedish and a Finnish company."""
+    text = ("Operators in Portugal will buy replacement gear from Ericsson and Nokia over the next "
+            "three years. Opponents of the Chinese suppliers have cited rules obliging firms to "
+            "help state intelligence agencies.")
+    found = categories(text)
+    assert "security" not in found.get("ericsson", set())
+    assert "security" not in found.get("nokia", set())
+
+
+def test_a_plural_nationality_reference_finds_the_list_from_that_country(categories):
+    text = ("Huawei and ZTE were told to leave the network. Operators in Portugal will buy "
+            "replacement gear from Ericsson and Nokia over the next three years. Opponents of the "
+            "Chinese suppliers have cited rules obliging firms to help state intelligence agencies.")
+    found = categories(text)
+    assert "security" in found.get("huawei", set()) and "security" in found.get("zte", set())
+    assert "security" not in found.get("ericsson", set())
+
+
+def test_a_company_blocking_something_is_not_a_government_restriction(categories):
+    """The one who blocks is a company: its act restricts nobody's products for a government."""
+    text = ("Quectel was named in a security bulletin last week. Last month Cisco said it had "
+            "blocked a batch of router exploits that it traced to a Shenzhen group, and "
+            "researchers tied them to Quectel.")
+    found = categories(text)
+    assert "government_restriction" not in found.get("quectel", set())
+    assert "government_restriction" not in found.get("cisco", set())
+
+
+def test_a_company_banning_products_from_its_own_programme_is_no_government_act(categories):
+    found = categories("Genetec said it had banned Hikvision cameras from its partner programme.")
+    assert "government_restriction" not in found.get("hikvision", set())
+
+
+def test_a_public_body_blocking_a_company_is_still_a_restriction(categories):
+    found = categories("The ministry said it had banned Huawei gear from state networks.")
+    assert "government_restriction" in found.get("huawei", set())
+
+
+def test_a_company_facing_a_ban_on_its_products_is_restricted(categories):
+    found = categories("Hikvision faces a ban on its cameras in government buildings.")
+    assert "government_restriction" in found.get("hikvision", set())
+
+
+def test_it_after_an_unknown_speaker_is_that_speaker(categories):
+    """"Acme said it ...": "it" is Acme (not in the registry), not a vendor of the sentence
+    before."""
+    text = ("Quectel supplies modules to the carmaker. Earlier this year Brightline said it had "
+            "been hacked by a criminal group using stolen passwords.")
+    assert "security" not in categories(text).get("quectel", set())
+
+
+def test_it_after_a_personal_pronoun_speaker_still_refers_back(categories):
+    text = ("Quectel supplies modules to the carmaker. He said it had been hacked by a criminal "
+            "group using stolen passwords.")
+    assert "security" in categories(text).get("quectel", set())
+
+
+def test_state_owned_describing_a_noun_in_a_prepositional_phrase_is_not_the_subjects(categories):
+    """"bid for contracts with the state-owned carrier": the carrier is state-owned, not the
+    bidders."""
+    text = ("Ericsson and Nokia remain eligible and will bid for contracts with the state-owned "
+            "carrier in Peru.")
+    found = categories(text)
+    assert "state_control" not in found.get("ericsson", set())
+    assert "state_control" not in found.get("nokia", set())
+
+
+def test_state_owned_as_the_subjects_own_description_still_counts(categories):
+    assert "state_control" in categories("China Mobile is a state-owned carrier.").get(
+        "china_mobile", set())
+    assert "state_control" in categories(
+        "Nuctech is controlled by the state-owned China National Nuclear Corporation.").get(
+        "nuctech", set())
+
+
+def test_a_list_named_after_on_its_is_not_an_adjective(categories):
+    found = categories("The FCC placed Hytera on its Covered List of equipment, alongside Huawei.")
+    assert "sanctions" in found.get("hytera", set()) and "sanctions" in found.get("huawei", set())
+
+
+def test_export_controls_on_sales_of_a_makers_goods_to_a_country_do_not_target_the_maker(
+        categories):
+    text = ("Chinese labs are adapting to US export controls that restrict sales of advanced "
+            "Cisco routers to China.")
+    assert "sanctions" not in categories(text).get("cisco", set())
+
+
+def test_export_controls_on_sales_of_goods_to_a_company_target_that_company(categories):
+    text = "Washington imposed export controls that restrict sales of Cisco routers to Huawei and ZTE."
+    found = categories(text)
+    assert "sanctions" not in found.get("cisco", set())
+    assert "sanctions" in found.get("huawei", set()) and "sanctions" in found.get("zte", set())
+
+
+def test_a_ban_on_sales_of_a_makers_goods_to_buyers_still_restricts_the_maker(categories):
+    text = "The ministry banned sales of Hikvision cameras to the police."
+    assert "government_restriction" in categories(text).get("hikvision", set())
+
+
+def test_the_company_after_both_companies_is_not_resolved_to_both(categories):
+    """"both companies" then "the company": the text does not say which one is meant."""
+    text = ("A lens maker supplied parts for cameras sold by Sony and Canon. The report names both "
+            "companies as buyers. Regulators added the lens maker to an import list, which means "
+            "goods made by the company are barred from import.")
+    found = categories(text)
+    for vendor in ("sony", "canon"):
+        assert not found.get(vendor, set()) & {"sanctions", "government_restriction"}
+
+
+def test_it_after_a_short_form_of_a_company_named_earlier_is_that_company(rule_set):
+    """"Halvard Biometrics ... Halvard said it ...": the speaker is the company, by a short form."""
+    from duediligence.check import engine_for, resolve_vendor
+
+    vendor = resolve_vendor("Halvard Biometrics", rule_set)
+    text = ("Halvard Biometrics settled the case on Monday. In a statement, Halvard said it had "
+            "been hacked by a criminal group in 2022.")
+    analysis = engine_for(rule_set, [vendor]).analyse(Document("case.txt", text, "0" * 64, 0))
+    assert any(vendor.id in c.vendor_ids and c.rule_id.startswith("security.")
+               for c in analysis.claims)
+
+
+def test_it_as_the_object_of_a_bodys_verb_is_not_that_body(categories):
+    """"The council banned it from tenders": "it" is what was banned, not the council."""
+    text = "Hikvision was named in the audit. The council banned it from tenders last spring."
+    assert "government_restriction" in categories(text).get("hikvision", set())
+
+
+def test_it_after_a_bodys_reporting_verb_is_still_the_body(categories):
+    """"The ministry said it would ...": the ministry speaks of itself."""
+    text = ("Hikvision was named in the audit. The ministry said it had been hacked by a criminal "
+            "group last spring.")
+    assert "security" not in categories(text).get("hikvision", set())
+
+
+def test_a_numbered_group_means_the_companies_named_one_by_one_before_it(categories):
+    """"All three carriers" after three sentences each naming one: number agreement."""
+    text = ("The regulator first turned down Hikvision's licence. Dahua was next. Then the "
+            "authority of Hytera was revoked. All three manufacturers are majority-owned by the "
+            "Chinese state.")
+    found = categories(text)
+    for vendor in ("hikvision", "dahua", "hytera"):
+        assert "state_control" in found.get(vendor, set()), vendor
+
+
+def test_a_numbered_group_with_another_count_stays_unresolved(categories):
+    """Four companies named before "the three manufacturers": which three is not said."""
+    text = ("The regulator first turned down Hikvision's licence. Dahua was next. Then the "
+            "authority of Hytera was revoked. Axis Communications was warned. The three "
+            "manufacturers are majority-owned by the Chinese state.")
+    found = categories(text)
+    assert not any("state_control" in cats for cats in found.values())
+
+
+def test_a_numbered_group_introducing_the_companies_named_next(categories):
+    """"the three big state-owned vendors" followed by a sentence naming exactly three."""
+    text = ("The minister spoke about the three big state-owned vendors. The agency fined "
+            "Hikvision in 2019, warned Dahua in 2021 and did the same to Hytera in 2022.")
+    found = categories(text)
+    for vendor in ("hikvision", "dahua", "hytera"):
+        assert "state_control" in found.get(vendor, set()), vendor
+
+
+def test_a_counted_group_is_not_a_pair_with_an_unknown_member(categories):
+    """"both companies" after "Sony and Panasonic" (Panasonic unknown) is not Sony plus a
+    company named earlier."""
+    text = ("Huaxin Optics Ltd supplied lenses to Sony and Panasonic. The report names both "
+            "companies as having forced labour in their supply chains.")
+    found = categories(text)
+    assert "forced_labour" not in found.get("sony", set())
+
+
+def test_a_companion_with_a_description_joins_the_list(categories):
+    """"X and Y, along with the speech specialist Z, were added": all three are listed."""
+    text = ("Megvii and SenseTime, along with the voice-recognition specialist iFlytek, were "
+            "added to the Entity List in 2019.")
+    found = categories(text)
+    for vendor in ("megvii", "sensetime", "iflytek"):
+        assert "sanctions" in found.get(vendor, set()), vendor
+
+
+def test_a_report_inside_a_relative_clause_keeps_the_products_subject(categories):
+    """"X sells chairs, which rights groups say are used in torture": the chairs are X's."""
+    text = ("Tiandy also sells restraint chairs to police, which human rights organisations say "
+            "are used in the torture of detainees.")
+    assert "human_rights" in categories(text).get("tiandy", set())
+
+
+def test_a_plain_report_still_opens_a_clause_of_its_own(categories):
+    """"X, which supplies Y, said the chairs are used in torture": X reports, it is not accused."""
+    text = ("Axis Communications said in a statement that restraint chairs are used in the "
+            "torture of detainees.")
+    assert "human_rights" not in categories(text).get("axis_communications", set())
+
+
+def test_a_relative_report_on_the_state_keeps_the_company_as_object(categories):
+    """"X is under the control of the government, which they say could compel it to hand over
+    data": the data access is X's risk."""
+    text = ("Critics argue that ByteDance is under the control of the Chinese government, which "
+            "they say could compel it to hand over data on American users.")
+    assert "security" in categories(text).get("bytedance", set())
+
+
+def test_a_short_form_of_an_unknown_company_is_the_same_company(rule_set):
+    """"Anhui Huaxin Optoelectronics" is searched as "Huaxin" too: generic trailing words and a
+    leading place name are dropped from a name typed for a vendor outside the registry."""
+    from duediligence.check import resolve_vendor
+
+    vendor = resolve_vendor("Anhui Huaxin Optoelectronics Co.", rule_set)
+    assert "huaxin" in {n.text for n in vendor.names}
+
+
+def test_their_after_plural_bodies_is_those_bodies(categories):
+    """"their networks" after "urged regulators ..." are the regulators' networks: a security
+    warning about vendors in general is not attributed to the companies of the last sentence."""
+    text = ("Operators in Chile will buy radio gear from Ericsson and Nokia this year. The plan was "
+            "praised by the US envoy, who has pressed regional regulators to keep untrusted "
+            "suppliers away from their networks because of espionage risks.")
+    found = categories(text)
+    assert "security" not in found.get("ericsson", set())
+    assert "security" not in found.get("nokia", set())
+
+
+def test_their_after_a_company_list_still_refers_to_it(categories):
+    text = ("The ministry banned Huawei and ZTE from the core network, saying their equipment "
+            "posed a risk to national security.")
+    found = categories(text)
+    assert "security" in found.get("huawei", set()) and "security" in found.get("zte", set())
