@@ -359,14 +359,23 @@ class AnalysisCache:
                 found[sha] = decode_analysis(data, paths[sha])
             except (ValueError, KeyError, TypeError, AttributeError):
                 return self._corrupt("an analysis cannot be decoded") or {}
-        self._count(len(paths), len(found))
+        self.stats.hits += len(found)
+        self.stats.misses += len(paths) - len(found)
         return found
 
-    def stored(self, context: str, shas: list[str]) -> set[str]:
-        """Which of ``shas`` have a row in ``context``, without decoding any (for verdicts whose
-        presence is the whole answer)."""
-        found = {sha for sha, _ in self._rows(context, shas) or ()}
-        self._count(len(shas), len(found))
+    def stored(self, context: str) -> set[str]:
+        """The SHA-256 of every document with a row in ``context``, without decoding any (for
+        verdicts whose presence is the whole answer), in one query."""
+        context_id = self._context_ids.get(context)
+        if context_id is None:
+            return set()
+        found = set()
+        for sha, data, digest in self._read("SELECT sha256, data, digest FROM analyses "
+                                            "WHERE context = ?", (context_id,)):
+            if digest != _digest(context, sha, data):
+                self._corrupt("an analysis does not match its checksum")
+                return set()
+            found.add(sha.hex())
         return found
 
     def _rows(self, context: str, shas: list[str]) -> list[tuple[str, str]] | None:
@@ -390,10 +399,6 @@ class AnalysisCache:
                     return self._corrupt("an analysis does not match its checksum")
                 found.append((sha.hex(), data))
         return found
-
-    def _count(self, asked: int, found: int) -> None:
-        self.stats.hits += found
-        self.stats.misses += asked - found
 
     # -- writing -------------------------------------------------------------------------------
 

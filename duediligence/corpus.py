@@ -82,10 +82,11 @@ def iter_corpus(corpus: Path) -> Iterator[Document | Skipped]:
         yield read_document(Path(path), relative)
 
 
-def read_document(path: Path, relative: str) -> Document | Skipped:
-    """Read one article, or say why it cannot be searched."""
+def read_document(path: Path, relative: str, size: int | None = None) -> Document | Skipped:
+    """Read one article, or say why it cannot be searched (``size``: the file's size if the
+    caller has just stat-ed it)."""
     try:
-        if path.stat().st_size > MAX_ARTICLE_BYTES:
+        if (path.stat().st_size if size is None else size) > MAX_ARTICLE_BYTES:
             return Skipped(relative, f"larger than {MAX_ARTICLE_BYTES:,} bytes")
         raw = path.read_bytes()
     except OSError as exc:

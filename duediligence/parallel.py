@@ -219,6 +219,7 @@ class _Reader:
         self.overlay_contexts = [context_key(generation, [*own_extra, v]) for v in extra]
         contexts = [self.base_context, *self.overlay_contexts]
         self.sieve_context = None
+        self.sieved: set[str] | None = None       # documents the sieve passed over, as cached
         if focus is not None:
             self.sieve_context = sieve_context_key(generation, own_extra, focus)
             self.sieve = _OverlayFilter([focus])
@@ -301,7 +302,8 @@ class _Reader:
 
     def _read(self, slot: _Slot) -> None:
         self.stats.read += 1
-        item = read_document(Path(slot.path), slot.relative)
+        item = read_document(Path(slot.path), slot.relative,
+                             None if slot.state is None else slot.state.size)
         if isinstance(item, Skipped):
             slot.skipped = item
         else:
@@ -326,9 +328,10 @@ class _Reader:
         if self.cache is None or not slots:
             return
         if self.sieve_context is not None:
-            known = self.cache.stored(self.sieve_context, [s.sha256 for s in slots])
+            if self.sieved is None:               # one query for the run, not one per chunk
+                self.sieved = self.cache.stored(self.sieve_context)
             for slot in slots:
-                slot.irrelevant = slot.sha256 in known
+                slot.irrelevant = slot.sha256 in self.sieved
             slots = [s for s in slots if not s.irrelevant]
         pairs = [(s.sha256, s.relative) for s in slots]
         found = self.cache.analyses(self.base_context, pairs, mentioning=self._focus_id())
