@@ -33,7 +33,10 @@ MentionKind = Literal["name", "misspelling", "reference", "unknown_company"]
 
 # Fuzzy matching stays away from short names, where one edit makes another word ("Dahu"); names
 # of up to LONG_NAME letters allow one edit (a swap of two letters counts as one), longer two.
+# Names of SWAP_MIN_LENGTH letters allow only two neighbouring letters swapped after the first
+# ("Dahau"): the same letters in a slipped order rarely spell another word.
 FUZZY_MIN_LENGTH = 6
+SWAP_MIN_LENGTH = 5
 LONG_NAME = 10
 _CAPITALISED_WORD = regex.compile(r"\b\p{Lu}[\p{L}\p{N}]{4,}\b")
 
@@ -98,7 +101,7 @@ class NameIndex:
                 if key:
                     by_key.setdefault(key, []).append((vendor.id, name))
                 compact = name_key(name.text)
-                if (len(compact) >= FUZZY_MIN_LENGTH and " " not in compact
+                if (len(compact) >= SWAP_MIN_LENGTH and " " not in compact
                         and name.kind in ("name", "alias", "legal_name")):
                     fuzzy.setdefault(compact, (vendor.id, name))
             for phrase in vendor.not_this_vendor:
@@ -192,6 +195,8 @@ def _closest_key(key: str, choices: tuple[str, ...]) -> str | None:
             continue
         if key in (choice + "s", choice + "es") or key.startswith(choice):
             continue
+        if len(choice) < FUZZY_MIN_LENGTH and not _swapped(key, choice):
+            continue
         allowed = 2 if len(choice) > LONG_NAME else 1
         if OSA.distance(key, choice, score_cutoff=allowed) <= allowed:
             if best is not None:
@@ -222,6 +227,13 @@ class CompanyFinder:
 
     def bodies(self, folded: str) -> list[Span]:
         return [Span(*m.span()) for m in self._bodies.finditer(folded, timeout=2)]
+
+
+def _swapped(key: str, choice: str) -> bool:
+    """``key`` is ``choice`` with two neighbouring letters swapped."""
+    diff = [i for i, (a, b) in enumerate(zip(key, choice)) if a != b]
+    return (len(key) == len(choice) and len(diff) == 2 and diff[1] == diff[0] + 1
+            and key[diff[0]] == choice[diff[1]] and key[diff[1]] == choice[diff[0]])
 
 
 def _search_key(name: str) -> str:

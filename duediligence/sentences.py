@@ -56,6 +56,8 @@ def _is_abbreviation(text: str, cursor: int, stop: int) -> bool:
     word = _WORD_BEFORE.search(text, cursor, stop)
     if word is None:
         return False
+    if word.start() > cursor and text[word.start() - 1].isalnum():
+        return False        # "the 1990s.", "mid-2010s.": a word after digits is no initial
     token = word.group(1).lower()
     if token.rstrip(".") in ABBREVIATIONS:
         return True
