@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import regex
+
 from .attribution import Attribution, Rejection, attribute
 from .corpus import Document
 from .lexicon import Lexicon, compile_lexicon
@@ -106,6 +108,49 @@ class Engine:
         """Every rule match with its attribution outcome, for explaining a rule."""
         return list(self._trace(*self._read(document)))
 
+    def _continued_listings(self, folded: str, sentence: Sentence, earlier: list[Sentence],
+                            claimed: list[RuleMatch],
+                            matches: list[RuleMatch]) -> list[RuleMatch]:
+        """A verb whose object is left out continues what was said before. "X was placed on
+        it", "X was added to the list", "X and Y were among the first companies on the list":
+        the list of the latest sentences that named one. "X and Y were all named", "Qihoo was
+        added in the same round": the listings of the sentence before. "X followed in May": the
+        listings and bans the sentence before attributed to companies, and, "on the same
+        grounds", all its claims. "... revoked A's licence, and did the same to B": the listings
+        and bans earlier in the sentence. Each becomes a match on the verb, attributed (or
+        negated) like any other."""
+        own = {m.rule.id for m in matches}
+        same = _DID_THE_SAME.search(folded, sentence.start, sentence.end)
+        if same is not None:
+            rules = {m.rule.id: m.rule for m in matches
+                     if m.rule.category in LISTINGS and m.end <= same.start()}
+            return [RuleMatch(rule, same.start(), same.end(), "after") for rule in rules.values()]
+        side = "before"
+        verb = (_LISTING_ON_IT.search(folded, sentence.start, sentence.end)
+                or _ELLIPTICAL_LISTING.search(folded, sentence.start, sentence.end))
+        source: list[RuleMatch] = []
+        if verb is None:
+            verb, side = _ADDED_TO_IT.search(folded, sentence.start, sentence.end), "either"
+        if verb is not None:
+            back = earlier if _LISTING_ON_IT.match(folded, verb.start()) or side == "either" \
+                else earlier[-1:]
+            for previous in reversed(back):
+                source = [m for m in self.matcher.find(folded, previous.start, previous.end)
+                          if m.rule.category == "sanctions"]
+                if source:
+                    break
+            source = source or [m for m in claimed if m.rule.category in LISTINGS]
+        else:
+            verb = _FOLLOWED.search(folded, sentence.start, sentence.end)
+            if verb is None:
+                return []
+            same = _SAME_GROUNDS.search(folded, verb.end(), sentence.end) is not None
+            source = [m for m in claimed if same or m.rule.category in LISTINGS]
+        # A rule the sentence matches by its own words needs no help from the sentence before.
+        rules = {m.rule.id: m.rule for m in source
+                 if m.rule.category != "vendor_response" and m.rule.id not in own}
+        return [RuleMatch(rule, verb.start(), verb.end(), side) for rule in rules.values()]
+
     def _read(self, document: Document) -> tuple[str, list[Sentence], list[Mention], list[Span]]:
         """Fold the text, find company mentions, split sentences and resolve references."""
         text = document.text
@@ -130,15 +175,56 @@ class Engine:
                bodies: list[Span]) -> Iterator[Trace]:
         """Match the rules in every sentence that refers to a company, and attribute each match."""
         starts = [m.start for m in mentions]
-        for sentence in sentences:
+        claimed: list[RuleMatch] = []     # the matches the sentence before attributed
+        for index, sentence in enumerate(sentences):
             inside = mentions[bisect_left(starts, sentence.start):bisect_left(starts, sentence.end)]
             if not inside:
+                claimed = []
                 continue
             matches = self.matcher.find(folded, sentence.start, sentence.end)
+            earlier = sentences[max(0, index - LIST_LOOKBACK):index]
+            matches += self._continued_listings(folded, sentence, earlier, claimed, matches)
+            claimed = []
             for match in matches:
                 others = [o for o in matches if o is not match]
                 outcome = attribute(match, sentence, inside, bodies, folded, self.lexicon, others)
+                if isinstance(outcome, Attribution) and outcome.vendor_ids:
+                    claimed.append(match)
                 yield Trace(sentence, match, outcome)
+
+
+# Categories of being put on a list or barred ("added to the Entity List", "banned"): a verb
+# left without its object in the next sentence ("X was added in the same round", "X followed in
+# May") continues it.
+LISTINGS = frozenset({"sanctions", "government_restriction"})
+LIST_LOOKBACK = 3
+# What may follow a listing verb that has no object: the end of the clause or a when/why phrase.
+_NO_OBJECT = (r"(?=\s*(?:[,.;:)]|$|(?:in|on|from|by|during)\s+(?:the\s+same|\d|(?:early|late|mid)\b|"
+              r"january|february|march|april|may|june|july|august|september|october|november|"
+              r"december)|(?:the\s+)?(?:following|next|same)\s+(?:year|month|week|day|round)|"
+              r"(?:a|one|two|three|several)\s+(?:years?|months?|weeks?|days?)\s+later|later\b|too\b|"
+              r"as\s+well\b|soon\s+after|shortly\s+after|at\s+the\s+same\s+time|alongside\b|"
+              r"along\s+with\b|together\s+with\b|for\s+(?:the\s+same|similar|other|reasons|its|their)\b))")
+_ELLIPTICAL_LISTING = regex.compile(
+    r"\b(?:was|were|has\s+been|have\s+been|had\s+been)\s+(?:all\s+|both\s+|also\s+|later\s+|then\s+|"
+    r"\w+ly\s+)?(?:added|placed|designated|included|named)\b" + _NO_OBJECT)
+# "X followed in May 2020 on the same grounds": X underwent what the sentence before said.
+_FOLLOWED = regex.compile(r"\b(?:followed|follows)(?:\s+suit)?\b" + _NO_OBJECT)
+_SAME_GROUNDS = regex.compile(r"\b(?:on|for)\s+(?:the\s+)?(?:same|similar)\s+(?:grounds|reasons?|basis)\b")
+# "X and Y were placed on it", "were among the first five companies on the list": the list is
+# the one the latest sentences named.
+_THE_LIST = r"(?:it|that\s+list|this\s+list|the\s+list)\b(?!\s+(?:of|for|that|which|kept)\b)"
+_LISTING_ON_IT = regex.compile(
+    r"\b(?:was|were|is|are|has\s+been|have\s+been|had\s+been)\s+(?:\w+ly\s+|also\s+|later\s+|then\s+|"
+    r"still\s+|already\s+)?(?:(?:(?:added|placed|put|listed|included)\s+)?(?:on|to|onto|in)\s+|among\s+(?:the\s+)?"
+    r"(?:[\w-]+\s+){0,3}?(?:companies|firms|entities|vendors|names)\s+(?:on|added\s+to)\s+)" + _THE_LIST
+    + r"|\b(?:was|were)\s+(?:\w+ly\s+|also\s+)?among\s+(?:them\b|those\b|the\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:companies|firms|entities|organi[sz]ations)\s+(?:named|listed|added|designated|included|"
+    r"targeted|cited)\b(?!\s+(?:in|by|as|for)\b))")
+# "The agency added X and Y to the list in March".
+_ADDED_TO_IT = regex.compile(r"\b(?:added|placed|put)\s+[^.;]{1,120}?\s+(?:to|on|onto)\s+" + _THE_LIST)
+# "revoked A's licence in 2021, and did the same to B": B undergoes the verb before.
+_DID_THE_SAME = regex.compile(r"\b(?:did|does|do|has\s+done|had\s+done)\s+the\s+same\s+(?:to|with|for)\b")
 
 
 def _claim(text: str, trace: Trace) -> Claim:

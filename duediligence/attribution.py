@@ -62,6 +62,12 @@ DESTINATION_CONTROLS = frozenset({"sanctions"})
 _SALES_OF = regex.compile(r"\b(?:sales?|exports?|shipments?|supply|supplies|transfers?|selling|"
                           r"exporting|shipping|supplying)\s+of\b")
 _GOODS_TO = regex.compile(r"(?:'s?)?(?:\s+[\w-]+){0,3}?\s+to\s+(?:the\s+)?")
+# ", had failed to ...", ", and was ...": a second predicate of the same subject.
+_NEXT_PREDICATE = regex.compile(r",\s+(?:and\s+)?(?:had|has|have|was|were|is|are|did|does|do)\b")
+# "X's application in 2019, revoked ...": words after the nearest company, then a comma and a
+# verb (not "X, revoked in May, ..." right after the name, where the verb describes the name).
+_BEFORE_SECOND_VERB = regex.compile(r"(?:'s?)?\s+[^\s,;][^,;]{0,80}?,\s+(?:and\s+)?(?:\w+ly\s+)?")
+_PAST_VERB = regex.compile(r"(?:\w+ed|denied|barred|banned|put|set|cut)\b")
 # ", and issued ...": a second verb phrase after the nearest company.
 _COORDINATED_VERB = regex.compile(r",\s+and\s+(?:\w+ly\s+)?(?:\w+ed|issued|imposed|ordered|said|put|set|cut)\s")
 
@@ -137,6 +143,18 @@ def _subject(match: RuleMatch, mentions: list[Mention], bodies: list[Span], fold
             # "X found that Y infringed Z's patents, and issued an order": the second verb shares
             # the first verb's subject, so the claim goes to the clause's first company.
             group = _list_starting(before, folded, lexicon)
+        elif (match.vendor_side == "either" and (after or inside)
+              and _BEFORE_SECOND_VERB.fullmatch(folded, group[-1].end, match.start) is not None
+              and _PAST_VERB.match(folded, match.start) is not None
+              and any(lo <= b.start and b.end <= before[0].start for b in bodies)):
+            # "The commission denied X's application, revoked the authorisation of Y's unit":
+            # the second verb's subject is the body the clause opened with; the company before
+            # it was the first verb's object, so the claim is about the company it names.
+            if inside:
+                return _list_starting(inside, folded, lexicon), "inside", before, later
+            return _list_starting(after, folded, lexicon), "after", before, later
+        else:
+            return group, "before", before, later
         return group, "before", before, later
     if inside:
         return _list_starting(inside, folded, lexicon), "inside", before, later
@@ -168,6 +186,12 @@ def _marker_rejection(match: RuleMatch, sentence: Sentence, group: list[Mention]
     # ("X was not listed"), or just before the subject ("neither X nor Y"); earlier words in the
     # clause ("no new cameras from X may be used, citing risks") belong to another verb.
     negation_start = max(lo, group[0].start - NEGATION_REACH) if where == "before" else lo
+    if where == "before":
+        # "X had no licence, had failed to ...": a predicate coordinated after a comma carries
+        # its own negation; one in an earlier predicate says nothing of it.
+        for predicate in _NEXT_PREDICATE.finditer(folded, group[-1].end, match.start):
+            if not _inside_any(predicate.start(), asides):
+                negation_start = max(negation_start, predicate.start())
     if _marker(lexicon.negation, folded, negation_start, match.start, blocked):
         return Rejection("negated in its clause")
     # The word that opened the clause ("urged", "asked", "denied that") frames it too.
@@ -294,6 +318,10 @@ def _possessive_in_phrase(mention: Mention, folded: str) -> bool:
     return mention.kind == "reference" and mention.surface.lower() == "its" and regex.search(
         r"\b(?:from|in|on|of|to|with|for|by|at|into|across|over|about|under|within)\s+$",
         folded[max(0, mention.start - 12):mention.start]) is not None
+
+
+def _inside_any(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= position < e for s, e in spans)
 
 
 def _words_between(folded: str, start: int, end: int) -> int:

@@ -17,6 +17,12 @@ from .ruleset import LexiconBody, MarkersLexicon
 FLAGS = regex.VERBOSE | regex.IGNORECASE
 _NUMBERS = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|\w+\s+more)"
 
+# "American competitor Skydio, which ...": "rival" or "competitor" opening a sentence is the
+# title of the subject named next, not a point of comparison.
+_TITLE_AT_START = regex.compile(
+    r"(?:(?<=\A)|(?<=[.!?]['\")]*\s+)|(?<=\n\s*))(?:the\s+)?(?:(?!(?:from|its|his|her|their|with|"
+    r"to|by|for|of|on|than|and|or)\b)[\w-]+\s+)?(?:rival|competitor)\s+$")
+
 
 def _words(words: list[str]) -> str:
     """An alternation of literal words, longest first so that "co ltd" wins over "co"."""
@@ -105,7 +111,8 @@ class Lexicon:
 
     def is_contrasted(self, folded: str, start: int) -> bool:
         """True for a name introduced as a point of comparison: "unlike X", "rivals such as X"."""
-        return self.contrast.search(folded, max(0, start - 48), start) is not None
+        return (self.contrast.search(folded, max(0, start - 48), start) is not None
+                and _TITLE_AT_START.search(folded, max(0, start - 60), start) is None)
 
     def names_other_party(self, folded: str, end: int) -> bool:
         """True for "X's rival" or "X's customers": the words after the name are someone else."""

@@ -31,6 +31,10 @@ from .lexicon import Lexicon
 from .mentions import Coverage, Mention, Span
 from .sentences import Sentence
 
+# "it was among a group of companies", "it is one of the firms": a predicate making "it" a company.
+_COMPANY_PREDICATE = regex.compile(
+    r"\s+(?:is|was|had\s+been|has\s+been|were)\s+(?:\w+\s+)?(?:among|one\s+of)\s+(?:[\w-]+\s+){0,4}?"
+    r"(?:companies|firms|makers|vendors|suppliers|manufacturers|developers|entities|businesses)\b")
 # How far back (in sentences) a reference may look for what it refers to.
 LOOKBACK_SENTENCES = 8
 LIST_LOOKBACK = 6
@@ -203,6 +207,28 @@ def _listed_with_unknown(text: str, entity, known: _Companies) -> bool:
     return before is not None and not known.overlap(before.start(), before.start() + 1)
 
 
+# "Sony and Panasonic" standing alone: a known company paired with one capitalised name.
+_PAIR_AFTER = regex.compile(r"\s+(?:and|&)\s+\p{Lu}[\w&.-]*(?:\s+\p{Lu}[\w&.-]*)?(?=[\s.;:!?)]|$)"
+                            r"(?!\s*(?:,|and\b|or\b|&))")
+_PAIR_BEFORE = regex.compile(r"(?<![,&]\s*|\b(?:and|or)\s+)\b\p{Lu}[\w&.-]*\s+(?:and|&)\s+$")
+
+
+def _paired_with_unknown(text: str, entity: _Entity, group: list[_Entity]) -> bool:
+    """"sold by Sony and Panasonic" when Panasonic is no known company or body: a pair of which
+    the entity is the one known member (not a longer list, where "both" would be ambiguous)."""
+    if not text:
+        return False
+    after = _PAIR_AFTER.match(text, entity.end)
+    if after is not None and not text[max(0, entity.start - 2):entity.start].strip().endswith(","):
+        other = (after.start(), after.end())
+    else:
+        before = _PAIR_BEFORE.search(text, max(0, entity.start - 40), entity.start)
+        if before is None or _PAIR_AFTER.match(text, entity.end):
+            return False
+        other = (before.start(), entity.start)
+    return not any(other[0] <= e.start < other[1] for e in group if e is not entity)
+
+
 def _fits(country: str | None, countries: dict[str, str]):
     """A test for entities a description can refer to: none from another known country."""
     def test(entity: _Entity) -> bool:
@@ -217,7 +243,7 @@ def _resolve(text: str, folded: str, start: int, end: int, kind: str, entities: 
              history: list[list[_Entity]], fits, named: dict[str, int],
              read: list[Sentence], lexicon: Lexicon, sentence_start: int) -> Mention | None:
     surface = text[start:end]
-    lists = _ListContext(folded, lexicon, named, read)
+    lists = _ListContext(folded, lexicon, named, read, text)
     if kind == "plural":
         ids, antecedent = _salient_list(entities, history, start, _count(surface.lower()), lists,
                                         fits)
@@ -246,7 +272,10 @@ def _resolve(text: str, folded: str, start: int, end: int, kind: str, entities: 
         if subject is not None:
             # "the Treasury placed it on a list": "it" is the object, so not the verb's subject
             entities = [e for e in entities if e is not subject and e.ids is not None]
-        ids, antecedent = _antecedent(entities, history, start, kind == "singular", fits, early)
+        # "Washington said it was among a group of companies": "it" is said to be a company.
+        a_company = kind == "pronoun" and _COMPANY_PREDICATE.match(folded, end) is not None
+        ids, antecedent = _antecedent(entities, history, start, kind == "singular" or a_company,
+                                      fits, early)
     if antecedent is None:
         if kind == "pronoun":
             return None         # "it" with nothing to refer to: not a company at all
@@ -406,6 +435,7 @@ class _ListContext:
     lexicon: Lexicon
     named: dict[str, int]
     read: list[Sentence]
+    text: str = ""
 
     def counted(self, sentence: Sentence) -> int | None:
         """The first number word of a sentence read ("eight more firms" -> 8)."""
@@ -432,7 +462,9 @@ def _salient_list(entities: list[_Entity], history: list[list[_Entity]], positio
                      and context.counted(earlier[recency]) == wanted)
         for members in _coordinated(group, context.folded, context.lexicon):
             ids = frozenset().union(*(e.ids for e in members))
-            if len(ids) < 2 or (wanted is not None and len(ids) > wanted):
+            paired = (wanted == 2 and len(members) == 1
+                      and _paired_with_unknown(context.text, members[0], group))
+            if (len(ids) < 2 and not paired) or (wanted is not None and len(ids) > wanted):
                 continue
             if not all(fits(e) for e in members):
                 continue
