@@ -115,6 +115,8 @@ def attribute(match: RuleMatch, sentence: Sentence, mentions: list[Mention], bod
         return rejection
     if where == "before":
         group += _companions(later, folded, lexicon)
+    else:
+        group += _gapped_companions(group, later, folded)
     ids = frozenset().union(*(m.vendor_ids for m in group))
     allegation = lexicon.allegation.search(folded, sentence.start, sentence.end) is not None
     return Attribution(ids, tuple(group), allegation, _explain(group, where, len(group), allegation))
@@ -366,6 +368,22 @@ def _companions(after: list[Mention], folded: str, lexicon: Lexicon) -> list[Men
         if lexicon.joins_subject(folded, mention.start):
             return _list_starting(after[index:], folded, lexicon)
     return []
+
+
+# "... and B's the following year": a possessive whose noun is left out (it is the one before).
+_AND_BEFORE = regex.compile(r"\band\s+(?:then\s+)?$")
+_GAPPED_POSSESSIVE = regex.compile(
+    r"(?:\s+[\w-]+){0,2}?'s?(?=\s*[,.;]|\s*$|\s+(?:the\s+(?:following|next|same)\b|in\s+(?:\d|early|"
+    r"late|mid)|a\s+(?:year|month|week)\s+later|(?:one|two|three)\s+(?:years?|months?)\s+later|"
+    r"later\b|too\b|as\s+well\b))")
+
+
+def _gapped_companions(group: list[Mention], later: list[Mention], folded: str) -> list[Mention]:
+    """"revoked A's authorisation in 2021 and B's the following year": "B's" stands for B's
+    authorisation, so B undergoes the verb too."""
+    return [m for m in later if m.start >= group[-1].end and m not in group
+            and _AND_BEFORE.search(folded, max(0, m.start - 12), m.start) is not None
+            and _GAPPED_POSSESSIVE.match(folded, m.end) is not None]
 
 
 def _explain(group: list[Mention], where: str, size: int, allegation: bool) -> str:

@@ -462,7 +462,7 @@ def _salient_list(entities: list[_Entity], history: list[list[_Entity]], positio
                      and context.counted(earlier[recency]) == wanted)
         for members in _coordinated(group, context.folded, context.lexicon):
             ids = frozenset().union(*(e.ids for e in members))
-            paired = (wanted == 2 and len(members) == 1
+            paired = (wanted in (None, 2) and len(members) == 1
                       and _paired_with_unknown(context.text, members[0], group))
             if (len(ids) < 2 and not paired) or (wanted is not None and len(ids) > wanted):
                 continue

@@ -468,3 +468,18 @@ def test_which_were_already_on_the_list_puts_the_companions_on_it(categories):
             "SenseTime joins Megvii, Hikvision and DJI, which were already on the list.")
     found = categories(text)
     assert all("sanctions" in found.get(v, set()) for v in ("megvii", "hikvision", "dji"))
+
+
+def test_a_gapped_possessive_after_and_shares_the_verb(categories):
+    """"revoked A's authorisation in 2021 and B's the following year": "B's" stands for B's
+    authorisation, so B's was revoked too."""
+    text = ("The FCC revoked China Telecom Americas' authorisation in 2021 and China Unicom "
+            "Americas' the following year.")
+    found = categories(text)
+    assert "government_restriction" in found.get("china_unicom", set())
+
+
+def test_a_possessive_with_its_own_noun_after_and_is_no_gap(categories):
+    text = ("The FCC revoked China Telecom Americas' authorisation in 2021 and praised China "
+            "Unicom's network the following year.")
+    assert "government_restriction" not in categories(text).get("china_unicom", set())
