@@ -483,3 +483,17 @@ def test_a_possessive_with_its_own_noun_after_and_is_no_gap(categories):
     text = ("The FCC revoked China Telecom Americas' authorisation in 2021 and praised China "
             "Unicom's network the following year.")
     assert "government_restriction" not in categories(text).get("china_unicom", set())
+
+
+def test_pushing_back_on_a_proposed_ban_is_no_recommendation(categories):
+    text = ("Ranking member Sheila Grant pushed back on proposals for an immediate DJI ban, "
+            "saying sheriffs would lose tools.")
+    assert "government_restriction" not in categories(text).get("dji", set())
+
+
+def test_a_quoted_rejection_frames_what_follows(categories):
+    """'the company "strongly rejects" any suggestion that ...': the quote mark does not hide
+    the rejection."""
+    text = ('A Hikvision spokesperson said the company "strongly rejects" any suggestion that its '
+            'cameras present a threat to national security.')
+    assert "security" not in categories(text).get("hikvision", set())
