@@ -45,7 +45,7 @@ from .cache import (
 from .corpus import Document, Skipped, article_files, read_document
 from .errors import CorpusError
 from .mentions import (
-    _CAPITALISED_WORD, FUZZY_MIN_LENGTH, LONG_NAME, NameIndex, _search_key,
+    _CAPITALISED_WORD, FUZZY_MIN_LENGTH, LONG_NAME, SWAP_MIN_LENGTH, NameIndex, _search_key,
 )
 from .registry import Vendor, name_key
 from .textfold import fold
@@ -528,11 +528,12 @@ class _OverlayFilter:
     automaton looks for), or when a word the finder would read as a possible misspelling (a
     capitalised word, by the finder's own pattern) is within an edit more than the finder allows
     of one of its one-word names long enough for the finder to take a misspelling of
-    (``FUZZY_MIN_LENGTH``), whatever kind of name it is and whatever its first letter: looser
+    (``SWAP_MIN_LENGTH``), whatever kind of name it is and whatever its first letter: looser
     than the finder, so that what the finder may take for the vendor always passes; the exact
-    test (the names found with and without the vendor) is made on what passes. Shorter names
-    are looked for as written only: within two edits of "Dahua" or "Hik" lie "data" and "his",
-    and every article would pass.
+    test (the names found with and without the vendor) is made on what passes. Names the finder
+    only reads a swap of two letters in ("Dahau") get no extra edit, and shorter ones are looked
+    for as written only: within two edits of "Dahua" or "Hik" lie "data" and "his", and every
+    article would pass.
     """
 
     _MEMO_LIMIT = 500_000
@@ -547,7 +548,7 @@ class _OverlayFilter:
                 if key:
                     keys.setdefault(key, set()).add(index)
                 compact = name_key(name.text)
-                if len(compact) >= FUZZY_MIN_LENGTH and " " not in compact:
+                if len(compact) >= SWAP_MIN_LENGTH and " " not in compact:
                     self._tokens.append((compact, index, _reach(compact)))
         for key, indexes in keys.items():
             self._automaton.add_word(key, frozenset(indexes))
@@ -578,5 +579,8 @@ class _OverlayFilter:
 
 def _reach(token: str) -> int:
     """Edits (a swap of two letters counting as one) within which a word might be taken for
-    ``token``: one more than the name finder allows (one up to ten letters, two beyond)."""
+    ``token``: one more than the name finder allows (one up to ten letters, two beyond), and
+    the finder's own one for names it only reads a swap of two letters in."""
+    if len(token) < FUZZY_MIN_LENGTH:
+        return 1
     return 2 if len(token) <= LONG_NAME else 3

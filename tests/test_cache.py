@@ -158,8 +158,7 @@ def test_check_analyses_only_documents_that_can_name_the_vendor(corpus, rule_set
 
 @pytest.mark.parametrize("extra", [(), ("Kestrel Vision", "Hikvisoin Digital", "Acme Vision Ltd",
                                         "Dahua Technologies Co., Ltd.")])
-def test_every_vendor_checked_alone_gets_the_report_of_a_full_analysis(corpus, rule_set, extra,
-                                                                       tmp_path):
+def test_every_vendor_checked_alone_gets_the_report_of_a_full_analysis(corpus, rule_set, extra):
     """The sieve never drops a document with something about the vendor: for every registry
     vendor (and names outside it, near misses of registry names among them), a focused check
     writes the report built from every document's full analysis."""
@@ -170,13 +169,13 @@ def test_every_vendor_checked_alone_gets_the_report_of_a_full_analysis(corpus, r
     # Misspellings no registry entry lists, which only the finder's fuzzy matching reads.
     (corpus / "950_misspelt.md").write_text(
         "Council drops Hikvsion\n\nThe council said Hikvsion cameras would be removed. Huawie "
-        "was added to the Entity List, officials said.\n", encoding="utf-8")
+        "was added to the Entity List, officials said. Dahau recorders were banned too.\n",
+        encoding="utf-8")
     documents = list(iter_corpus(corpus))
     registry_engine = engine_for(rule_set, [])
     registry_analyses = [(d, registry_engine.analyse(d)) for d in documents]
-    assert {"hikvision", "huawei"} <= set(registry_analyses[-1][1].mentions)
+    assert {"hikvision", "huawei", "dahua"} <= set(registry_analyses[-1][1].mentions)
     typed = extra or tuple(v.name for v in rule_set.registry.vendors.values())
-    cache = open_cache(tmp_path / "c.sqlite", [])
     for name in typed:
         vendor = resolve_vendor(name, rule_set)
         if vendor.registry_entry:
@@ -185,8 +184,8 @@ def test_every_vendor_checked_alone_gets_the_report_of_a_full_analysis(corpus, r
             engine = engine_for(rule_set, [vendor])
             analysed = [(d, engine.analyse(d)) for d in documents]
         full = build_report(vendor, CorpusRun(str(corpus), analysed, []), rule_set, None)
-        assert report_json(check(name, corpus, rule_set, cache=cache)) == report_json(full), name
-    cache.close()
+        # No cache: a document another vendor's check analysed in full would skip the sieve.
+        assert report_json(check(name, corpus, rule_set)) == report_json(full), name
 
 
 def _fill(tmp_path: Path, rule_set) -> tuple[Path, Path, bytes]:
