@@ -373,3 +373,29 @@ def test_two_runs_at_once_share_the_cache(tmp_path):
     assert cache is not None and warnings == []
     assert _stored(corpus / CACHE_NAME) >= 80
     cache.close()
+
+
+def test_the_sieve_passes_every_misspelling_the_name_finder_reads(rule_set):
+    """Every one-edit variant of a registry name that the finder takes for the vendor (swaps,
+    drops, doubled and changed letters) passes that vendor's sieve: the two cannot drift."""
+    from duediligence.registry import name_key
+
+    engine = engine_for(rule_set, [])
+    checked = 0
+    for vendor in rule_set.registry.vendors.values():
+        sieve = parallel._OverlayFilter([vendor])
+        for name in vendor.names:
+            key = name_key(name.text)
+            if " " in key or not key.isalpha():
+                continue
+            variants = {key[:i] + key[i + 1] + key[i] + key[i + 2:] for i in range(len(key) - 1)}
+            variants |= {key[:i] + key[i + 1:] for i in range(len(key))}
+            variants |= {key[:i] + c + key[i + 1:] for i in range(len(key)) for c in "xe"}
+            variants |= {key[:i] + key[i] + key[i:] for i in range(len(key))}
+            for variant in variants - {key}:
+                word = variant.capitalize()
+                found = engine.names.find(f"The {word} cameras.", f"the {variant} cameras.")
+                if any(vendor.id in m.vendor_ids for m in found):
+                    checked += 1
+                    assert 0 in sieve.candidates(f"The {word} cameras."), (vendor.id, word)
+    assert checked > 100
