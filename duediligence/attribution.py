@@ -38,6 +38,8 @@ BODY_REACH = 3
 AFTER_REACH = 10
 # How far before a subject a negation still binds to it ("neither X nor Y", "not even X").
 NEGATION_REACH = 12
+# Categories whose claims are the vendor's own words: the vendor must be the one speaking.
+SPEAKERS = frozenset({"vendor_response"})
 # Categories whose claims are acts of a government or public body (categories.md): a company
 # doing the same thing ("Microsoft blocked ...", "the operator will remove ...") is no such act.
 PUBLIC_ACTS = frozenset({"government_restriction"})
@@ -99,6 +101,8 @@ def attribute(match: RuleMatch, sentence: Sentence, mentions: list[Mention], bod
     if isinstance(found, Rejection):
         return found
     group, where, before, later = found
+    if where == "inside" and match.vendor_side == "before" and match.rule.category in SPEAKERS:
+        return Rejection("a company inside the reported words is what was said, not the speaker")
     if where == "before" and _modifies_other_noun(match, folded):
         return Rejection("the matched words describe the noun of a phrase such as 'with the "
                          "state-owned operator', not the subject of the clause")

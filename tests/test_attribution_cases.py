@@ -497,3 +497,11 @@ def test_a_quoted_rejection_frames_what_follows(categories):
     text = ('A Hikvision spokesperson said the company "strongly rejects" any suggestion that its '
             'cameras present a threat to national security.')
     assert "security" not in categories(text).get("hikvision", set())
+
+
+def test_a_company_inside_a_bodys_words_is_not_the_one_responding(categories):
+    """"The regulator said an investigation found that X built an illegal database": X is what
+    the regulator said, not a vendor speaking for itself."""
+    text = ("The authority said an investigation had found that Clearview built an illegal "
+            "database of faces.")
+    assert "vendor_response" not in categories(text).get("clearview_ai", set())
