@@ -6,6 +6,8 @@ corpus -> documents -> (engine: sentences, mentions, rule matches, attribution) 
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -41,22 +43,44 @@ NOT_SEARCHED = (
 @dataclass(frozen=True)
 class Searched:
     """What every report on a corpus says about the documents searched, whoever the vendor:
-    worked out once per run, not once per vendor of a screen."""
+    worked out once per run, not once per vendor of a screen. The documents themselves are not
+    listed in a report (that would make every report as long as the corpus); the digest fixes
+    them, and ``manifest_csv`` lists them."""
 
     digest: str
-    documents: list[DocumentInfo]     # as listed in a report on a vendor none of them mentions
     dates: list[str]
     publishers: list[str]
 
 
 def searched_documents(documents: Iterable[Document]) -> Searched:
-    documents = list(documents)
-    listed = [DocumentInfo(path=d.path, sha256=d.sha256, title=d.title, url=d.meta.get("url"),
-                           publisher=d.meta.get("publisher"), date=d.meta.get("date"), mentions=0)
-              for d in documents]
-    return Searched(corpus_digest([(d.path, d.sha256) for d in documents]), listed,
-                    sorted(d.meta["date"] for d in documents if d.meta.get("date")),
-                    sorted({d.meta["publisher"] for d in documents if d.meta.get("publisher")}))
+    digest_of: list[tuple[str, str]] = []
+    dates: list[str] = []
+    publishers: set[str] = set()
+    for document in documents:
+        digest_of.append((document.path, document.sha256))
+        if date := document.meta.get("date"):
+            dates.append(date)
+        if publisher := document.meta.get("publisher"):
+            publishers.add(publisher)
+    return Searched(corpus_digest(digest_of), sorted(dates), sorted(publishers))
+
+
+def document_info(document: Document, mentions: int) -> DocumentInfo:
+    return DocumentInfo(path=document.path, sha256=document.sha256, title=document.title,
+                        url=document.meta.get("url"), publisher=document.meta.get("publisher"),
+                        date=document.meta.get("date"), mentions=mentions)
+
+
+def manifest_csv(documents: Iterable[Document]) -> bytes:
+    """Every document searched, one CSV row each in path order (path, SHA-256, title,
+    publisher, date, URL): the list a report's corpus SHA-256 is computed over."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["path", "sha256", "title", "publisher", "date", "url"])
+    for d in sorted(documents, key=lambda d: d.path):
+        writer.writerow([d.path, d.sha256, d.title, d.meta.get("publisher") or "",
+                         d.meta.get("date") or "", d.meta.get("url") or ""])
+    return out.getvalue().encode("utf-8")
 
 
 @dataclass
@@ -65,6 +89,7 @@ class VendorTrail:
 
     claims: list[tuple[Document, Claim]] = field(default_factory=list)
     mentions: dict[int, tuple[str, ...]] = field(default_factory=dict)   # document index -> names
+    quoted: set[int] = field(default_factory=set)        # indexes of the documents with claims
 
 
 @dataclass
@@ -87,7 +112,9 @@ class CorpusRun:
         for index, (document, analysis) in enumerate(self.analysed):
             for claim in analysis.claims:
                 for vendor_id in claim.vendor_ids:
-                    trails.setdefault(vendor_id, VendorTrail()).claims.append((document, claim))
+                    trail = trails.setdefault(vendor_id, VendorTrail())
+                    trail.claims.append((document, claim))
+                    trail.quoted.add(index)
             for vendor_id, names in analysis.mentions.items():
                 trails.setdefault(vendor_id, VendorTrail()).mentions[index] = names
         return trails
@@ -163,9 +190,8 @@ def build_report(vendor: Vendor, run: CorpusRun, rule_set: RuleSet, as_of: str |
             mentions[index] = mentions.get(index, 0) + len(names)
     matched = sorted({n for trail in trails for names in trail.mentions.values() for n in names})
     dates = searched.dates
-    documents = list(searched.documents)      # models are immutable: shared between reports
-    for index, count in mentions.items():
-        documents[index] = documents[index].model_copy(update={"mentions": count})
+    listed = sorted(set(mentions).union(*(t.quoted for t in trails)))
+    documents = [document_info(run.analysed[i][0], mentions.get(i, 0)) for i in listed]
     return Report(
         tool=ToolInfo(version=__version__),
         as_of=as_of,

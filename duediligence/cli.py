@@ -18,7 +18,7 @@ import click
 from . import __version__
 from .cache import AnalysisCache, open_cache
 from .changes import load_previous, with_changes
-from .check import check, resolve_vendor
+from .check import build_report, manifest_csv, read_for_vendor, resolve_vendor
 from .errors import DueDiligenceError
 from .outputs import write_all
 from .report import report_json
@@ -139,6 +139,9 @@ def main() -> None:
 @click.option("--review", "review_path", type=click.Path(path_type=Path, dir_okay=False),
               help="The vendor's review file of reviewer dispositions (default: "
                    "<vendor id>.review.yaml beside --json, else in the current directory, if any).")
+@click.option("--manifest", "manifest_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write every document searched (path, SHA-256, title, publisher, date, URL) "
+                   "as CSV here: the list the report's corpus SHA-256 is computed over.")
 @click.option("--since", "since_path", type=click.Path(path_type=Path, dir_okay=False),
               metavar="PREVIOUS.json", help="A previous JSON report of the vendor: list new "
                                             "findings, findings gone and the rating change.")
@@ -146,16 +149,18 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def check_command(vendor: str, corpus: Path | None, rules: tuple[Path, ...], json_path: Path | None,
                   pdf_path: Path | None, fail_on: str | None, as_of: str | None, marking: str,
-                  review_path: Path | None, since_path: Path | None, cache_path: Path | None,
-                  no_cache: bool, quiet: bool) -> None:
+                  review_path: Path | None, manifest_path: Path | None, since_path: Path | None,
+                  cache_path: Path | None, no_cache: bool, quiet: bool) -> None:
     """Check VENDOR against the rules and the corpus; print the rating and the evidence."""
     try:
         rule_set = load_rules(rules)
         gate = resolve_gate(fail_on, rule_set)
         previous = load_previous(since_path) if since_path is not None else None
-        review = find_review(resolve_vendor(vendor, rule_set).id, review_path, json_path)
+        checked = resolve_vendor(vendor, rule_set)
+        review = find_review(checked.id, review_path, json_path)
         with corpus_cache(corpus, cache_path, no_cache) as cache:
-            report = check(vendor, corpus or bundled("seeds"), rule_set, as_of, review, cache)
+            run = read_for_vendor(corpus or bundled("seeds"), rule_set, checked, cache)
+        report = build_report(checked, run, rule_set, as_of, review)
         if previous is not None:
             report = with_changes(report, previous, str(since_path))
         payload = report_json(report)
@@ -167,6 +172,8 @@ def check_command(vendor: str, corpus: Path | None, rules: tuple[Path, ...], jso
                                                   marking=marking or None)))
         if json_path is not None:
             outputs.append((json_path, payload))
+        if manifest_path is not None:
+            outputs.append((manifest_path, manifest_csv(d for d, _ in run.analysed)))
         write_all(outputs)
     except DueDiligenceError as exc:
         fail(str(exc))

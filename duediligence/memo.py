@@ -351,14 +351,13 @@ def _view(report: Report) -> dict:
             summary_quote(excerpt(best[0].quote)) if best else None,
         ))
     scored = [_scored_row(f) for f in report.findings if f.points]
-    cited = {e.document for f in report.findings for e in f.evidence}
-    sources = [d for d in report.documents if d.mentions > 0 or d.path in cited]
+    sources = report.documents                  # those that mention the vendor or are quoted
     return {
         "concern_rows": rows,
         "concern_findings": [finding_view(f) for f in concerns],
         "responses": [finding_view(f) for f in responses],
         "sources": sources,
-        "unlisted_documents": len(report.documents) - len(sources),
+        "unlisted_documents": report.search.documents_searched - len(sources),
         "clean": not concerns,
         "scored": scored,
         "rounded": next((row for row in scored if row.product != row.points), None),

@@ -24,8 +24,7 @@ from typing import Literal
 
 from . import __version__
 from .cache import AnalysisCache
-from .check import CorpusRun, build_report, resolve_vendor
-from .corpus import corpus_digest
+from .check import CorpusRun, Searched, build_report, resolve_vendor
 from .errors import DueDiligenceError, Location, VendorError
 from .outputs import write_all
 from .parallel import IndexedCorpus, analyse_corpus, usable_cores
@@ -86,6 +85,7 @@ class ScreenRow:
 class ScreenResult:
     rows: list[ScreenRow]
     indexed: IndexedCorpus
+    searched: Searched
     written: list[Path]
 
 
@@ -195,8 +195,7 @@ def screen(listed: SupplierList, corpus: Path, rule_set: RuleSet, out: Path, *,
     pairs = count * len(indexed.entries)
     methods = multiprocessing.get_all_start_methods()
     if jobs > 1 and count > 1 and "fork" in methods and (pdf or pairs >= REPORT_POOL_THRESHOLD):
-        # Each report lists every document searched, so building them is O(documents) per
-        # vendor: spread the vendors over the cores (forked workers share the analysed corpus).
+        # Spread the vendors over the cores (forked workers share the analysed corpus).
         global _JOB
         _JOB = job
         try:
@@ -209,7 +208,7 @@ def screen(listed: SupplierList, corpus: Path, rule_set: RuleSet, out: Path, *,
         done = [job.build(index) for index in bar(range(count), desc="Reports", unit="vendor")]
     rows = [row for row, _ in done]
     written = [path for _, paths in done for path in paths]
-    return ScreenResult(rows, indexed, written)
+    return ScreenResult(rows, indexed, job.shared.searched, written)
 
 
 class _Reports:
@@ -286,8 +285,7 @@ def summary_json(result: ScreenResult, listed: SupplierList, corpus: Path, rule_
         "as_of": as_of,
         "suppliers": listed.source,
         "corpus": str(corpus),
-        "corpus_sha256": corpus_digest([(e.document.path, e.document.sha256)
-                                        for e in indexed.entries]),
+        "corpus_sha256": result.searched.digest,
         "documents_searched": len(indexed.entries),
         "documents_skipped": len(indexed.skipped),
         "rule_set": {"version": rule_set.meta.version, "sha256": rule_set.sha256},

@@ -11,10 +11,13 @@ from .cli import (
     EXIT_GATE, EXIT_OK, NO_GATE, cache_options, corpus_cache, corpus_option, fail, gate_tripped,
     load_rules, resolve_gate, rules_option, validate_date,
 )
+from .check import manifest_csv
 from .errors import DueDiligenceError
 from .outputs import write_all
 from .resources import bundled
 from .screen import read_suppliers, render_table, screen, summary_csv, summary_json
+
+MANIFEST = "documents.csv"
 
 EXAMPLES = """
 Examples:
@@ -49,7 +52,8 @@ def progress_bar(enabled: bool):
 @click.argument("suppliers", type=click.Path(path_type=Path, dir_okay=False))
 @corpus_option
 @click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), required=True,
-              help="Directory for <vendor id>.json (and .pdf), summary.csv and summary.json.")
+              help="Directory for <vendor id>.json (and .pdf), summary.csv, summary.json and "
+                   f"{MANIFEST} (every document searched).")
 @rules_option
 @click.option("--pdf", is_flag=True, help="Also write each vendor's PDF memo.")
 @click.option("--fail-on", default=None, metavar="BAND",
@@ -77,7 +81,8 @@ def screen_command(suppliers: Path, corpus: Path | None, out: Path, rules: tuple
                             progress=progress_bar(sys.stderr.isatty() and not quiet))
         tripped = sorted(r.vendor.id for r in result.rows if gate_tripped(r.rating, gate, rule_set))
         # The summaries are written last: their presence says the screen completed.
-        write_all([(out / "summary.csv", summary_csv(result, rule_set)),
+        write_all([(out / MANIFEST, manifest_csv(e.document for e in result.indexed.entries)),
+                   (out / "summary.csv", summary_csv(result, rule_set)),
                    (out / "summary.json", summary_json(result, listed, directory, rule_set,
                                                        as_of, gate, tripped))])
     except DueDiligenceError as exc:
@@ -85,8 +90,8 @@ def screen_command(suppliers: Path, corpus: Path | None, out: Path, rules: tuple
     if not quiet:
         memos = " and memos" if pdf else ""
         click.echo(render_table(result, listed, rule_set))
-        click.echo(f"Wrote {len(result.rows)} report(s){memos}, summary.csv and summary.json "
-                   f"to {out}")
+        click.echo(f"Wrote {len(result.rows)} report(s){memos}, {MANIFEST}, summary.csv and "
+                   f"summary.json to {out}")
         if tripped:
             click.echo(f"{len(tripped)} vendor(s) rated {gate} or worse.")
     sys.exit(EXIT_GATE if tripped else EXIT_OK)

@@ -4,6 +4,7 @@ evidence."""
 from __future__ import annotations
 
 import copy
+import csv
 import hashlib
 import json
 import os
@@ -83,6 +84,34 @@ def test_documents_carry_their_sha256(run_cli, tmp_path):
     assert len(report["documents"]) == 5
     for doc in report["documents"]:
         assert doc["sha256"] == hashlib.sha256((seeds / doc["path"]).read_bytes()).hexdigest()
+
+
+def test_report_lists_the_documents_naming_the_vendor_and_the_manifest_all(run_cli, write_corpus,
+                                                                          tmp_path):
+    """A report stays as long as what it says about the vendor, not the corpus; the manifest
+    lists every document searched, and the report's corpus SHA-256 is computed over it."""
+    corpus = write_corpus({
+        "a.txt": "Headline\n\nHikvision was added to the Entity List in 2019.\n",
+        "b.md": "---\ntitle: Street lights\npublisher: Gazette\ndate: 2024-03-01\n---\n"
+                "The council approved the budget for street lighting.\n",
+        "c.txt": "Dahua Technology opened an office in Leeds.\n",
+    })
+    manifest = tmp_path / "documents.csv"
+    report = run_cli("check", "Hikvision", "--corpus", corpus, "--json", tmp_path / "r.json",
+                     "--manifest", manifest, "-q").report
+    assert [d["path"] for d in report["documents"]] == ["a.txt"]
+    assert report["search"]["documents_searched"] == 3
+    assert report["search"]["documents_mentioning"] == 1
+    assert report["search"]["publishers"] == ["Gazette"]     # over every document searched
+    with manifest.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["path"], r["title"], r["publisher"], r["date"]) for r in rows] == [
+        ("a.txt", "Headline", "", ""), ("b.md", "Street lights", "Gazette", "2024-03-01"),
+        ("c.txt", "Dahua Technology opened an office in Leeds.", "", "")]
+    for row in rows:
+        assert row["sha256"] == hashlib.sha256((corpus / row["path"]).read_bytes()).hexdigest()
+    digest = hashlib.sha256("".join(f"{r['path']}\0{r['sha256']}\n" for r in rows).encode())
+    assert report["search"]["corpus_sha256"] == digest.hexdigest()
 
 
 def test_json_is_byte_identical_across_processes(tmp_path):

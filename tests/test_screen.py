@@ -186,6 +186,12 @@ def test_summary_table_and_list_problems(screened, rule_set):
     assert (13, "duplicate") in problems and (14, "unparseable") in problems
     assert (8, "not_in_registry") in problems
     assert summary["documents_searched"] == len(list(iter_corpus(Path(summary["corpus"]))))
+    # The one list of every document searched, shared by the reports (which list only theirs).
+    manifest = list(csv.DictReader((out / "documents.csv").read_text(encoding="utf-8")
+                                   .splitlines()))
+    assert len(manifest) == summary["documents_searched"]
+    assert report["search"]["corpus_sha256"] == summary["corpus_sha256"]
+    assert {d["path"] for d in report["documents"]} < {r["path"] for r in manifest}
     # The table on stdout: most severe first, the list's problems, what was written.
     lines = result.stdout.splitlines()
     assert lines[0].split()[:3] == ["RATING", "SCORE", "VENDOR"]
