@@ -94,12 +94,17 @@ class VendorTrail:
 
 @dataclass
 class CorpusRun:
-    """The outcome of reading a corpus once: analysed documents and skipped files."""
+    """The outcome of reading a corpus once: analysed documents and skipped files.
+
+    ``overlay`` serves a screen's vendor outside the registry: the registry's analyses cannot
+    name it, so its analyses where it occurs (document index -> analysis) are all its trail is
+    made of, and the corpus is not walked again for it."""
 
     corpus: str
     analysed: list[tuple[Document, DocumentAnalysis]]
     skipped: list[Skipped]
     searched: Searched | None = None            # shared by the runs of one screen
+    overlay: dict[int, DocumentAnalysis] | None = None
 
     def __post_init__(self) -> None:
         if self.searched is None:
@@ -108,8 +113,12 @@ class CorpusRun:
     @cached_property
     def trails(self) -> dict[str, VendorTrail]:
         """Every vendor's claims and mentions, in corpus order, from one pass over the run."""
+        if self.overlay is None:
+            items = ((i, d, a) for i, (d, a) in enumerate(self.analysed))
+        else:
+            items = ((i, self.analysed[i][0], a) for i, a in sorted(self.overlay.items()))
         trails: dict[str, VendorTrail] = {}
-        for index, (document, analysis) in enumerate(self.analysed):
+        for index, document, analysis in items:
             for claim in analysis.claims:
                 for vendor_id in claim.vendor_ids:
                     trail = trails.setdefault(vendor_id, VendorTrail())

@@ -229,8 +229,9 @@ class _Reports:
     def build(self, index: int) -> tuple[ScreenRow, list[Path]]:
         supplier, vendor = self.suppliers[index]
         run = self.shared if vendor.registry_entry else CorpusRun(
-            str(self.corpus), [(e.document, e.for_vendor(vendor.id)) for e in self.indexed.entries],
-            self.indexed.skipped, self.shared.searched)
+            str(self.corpus), self.shared.analysed, self.indexed.skipped, self.shared.searched,
+            overlay={i: e.overlays[vendor.id] for i, e in enumerate(self.indexed.entries)
+                     if vendor.id in e.overlays})
         json_path = self.out / f"{vendor.id}.json"
         report = build_report(vendor, run, self.rule_set, self.as_of,
                               find_review(vendor.id, None, json_path))
