@@ -11,6 +11,10 @@ A re-run over a corpus that grew by ten articles analyses ten articles. Two tabl
   last read, with its SHA-256 and front matter, so an unchanged file is not read again. A file
   modified in the two seconds before it was read is not remembered (a second write in the same
   clock tick could go unseen); it is simply read again next time.
+- ``outputs``: whole outputs (a vendor's JSON report, the list of documents searched) keyed by
+  everything they are made from, the corpus included as the stat of every file
+  (``snapshot.py``): a run over a corpus in which nothing changed does not read it again. Only
+  the outputs of a corpus's latest state are kept.
 
 Safety: the file is in WAL mode and every batch is written in one transaction, so killing a run
 (even with SIGKILL) loses at most the batch in flight and never leaves a half-written row; two runs
@@ -43,7 +47,7 @@ from pathlib import Path
 from .analysis import Claim, DocumentAnalysis
 
 CACHE_NAME = ".duediligence-cache.sqlite"
-FORMAT = 2                        # bump when the layout of the tables or values changes
+FORMAT = 3                        # bump when the layout of the tables or values changes
 APPLICATION_ID = 0x64644331       # "ddC1" in the SQLite header: this file is ours
 KEEP_GENERATIONS = 3              # rule-set/code generations kept; older ones are pruned
 RACY_NS = 2_000_000_000           # files modified this recently are not remembered by stat
@@ -129,14 +133,30 @@ def code_fingerprint() -> str:
     libraries the engine uses: a tuned attribution module or an upgrade is a new context, so the
     cache never serves an analysis made by other code. (Changes to the memo, the CLI or the
     report builder do not touch the analysis, and leave the cache valid.)"""
+    package = Path(__file__).parent
+    return _fingerprint(package, sorted(_module_closure(package)), _ENGINE_LIBRARIES)
+
+
+@lru_cache(maxsize=1)
+def package_fingerprint() -> str:
+    """The same over every module of the package and the libraries a report is written with:
+    what a whole saved output depends on besides its inputs."""
+    package = Path(__file__).parent
+    return _fingerprint(package, sorted(p.stem for p in package.glob("*.py")),
+                        (*_ENGINE_LIBRARIES, "pydantic", "pydantic-core"))
+
+
+_ENGINE_LIBRARIES = ("regex", "pyahocorasick", "rapidfuzz", "anyascii", "pyyaml")
+
+
+def _fingerprint(package: Path, modules: list[str], libraries: tuple[str, ...]) -> str:
     from importlib import metadata
     import unicodedata
 
-    package = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in sorted(_module_closure(package)):
+    for name in modules:
         digest.update(name.encode() + b"\0" + (package / f"{name}.py").read_bytes() + b"\0")
-    for library in ("regex", "pyahocorasick", "rapidfuzz", "anyascii", "pyyaml"):
+    for library in libraries:
         try:
             version = metadata.version(library)
         except metadata.PackageNotFoundError:
@@ -245,8 +265,11 @@ _SCHEMA = (
     " size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, "
     " inode INTEGER NOT NULL, sha256 BLOB NOT NULL, body_start INTEGER NOT NULL, "
     " meta TEXT NOT NULL, digest BLOB NOT NULL, PRIMARY KEY (corpus, path)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS outputs (corpus INTEGER NOT NULL, key BLOB NOT NULL, "
+    " state BLOB NOT NULL, data BLOB NOT NULL, digest BLOB NOT NULL, "
+    " PRIMARY KEY (corpus, key)) WITHOUT ROWID",
 )
-_TABLES = ("contexts", "analyses", "corpora", "files")
+_TABLES = ("contexts", "analyses", "corpora", "files", "outputs")
 _LOOKUP_BATCH = 400               # SQLite's default limit on bound parameters is 999 (older builds)
 
 
@@ -378,6 +401,21 @@ class AnalysisCache:
             found.add(sha.hex())
         return found
 
+    def output(self, corpus: str, key: str) -> bytes | None:
+        """A saved output of ``corpus`` (its resolved path) under ``key``, checked against its
+        digest; None when there is none (or the cache is not there yet)."""
+        if self._db is None:
+            return None
+        found = self._read("SELECT o.data, o.digest FROM outputs o JOIN corpora c ON "
+                           "o.corpus = c.id WHERE c.corpus = ? AND c.code = ? AND o.key = ?",
+                           (corpus, self._code, bytes.fromhex(key)))
+        if not found:
+            return None
+        data, digest = found[0]
+        if type(data) is not bytes or digest != _output_digest(corpus, key, data):
+            return self._corrupt("a saved output does not match its checksum")
+        return data
+
     def _rows(self, context: str, shas: list[str]) -> list[tuple[str, str]] | None:
         """(sha256, data) of the rows of ``context`` among ``shas``, each checked against its
         digest; None when the cache failed on the way (a row that does not check out rebuilds
@@ -439,6 +477,25 @@ class AnalysisCache:
         if self._write(write):
             self.stats.stored += len(analysis_rows)
 
+    def save_outputs(self, corpus: str, state: str, outputs: list[tuple[str, bytes]]) -> None:
+        """Save outputs ((key, data)) made from ``state`` of ``corpus``; the outputs of its
+        other states go (a corpus does not go back to an earlier state)."""
+        if self._deferred:
+            self.register({})                          # a cache created by this run
+        rows = [(bytes.fromhex(key), bytes.fromhex(state), data,
+                 _output_digest(corpus, key, data)) for key, data in outputs]
+
+        def write(db: sqlite3.Connection) -> None:
+            corpus_id = self._corpus_ids.get(corpus)
+            if corpus_id is None or corpus_id < 0:
+                corpus_id = self._corpus_ids[corpus] = self._corpus_id(db, corpus)
+            db.execute("DELETE FROM outputs WHERE corpus = ? AND state != ?",
+                       (corpus_id, bytes.fromhex(state)))
+            db.executemany("INSERT OR REPLACE INTO outputs VALUES (?,?,?,?,?)",
+                           [(corpus_id, *row) for row in rows])
+
+        self._write(write)
+
     def prune(self) -> None:
         """Drop the analyses of all but the most recently used rule-set/code generations, and
         the file records made by other code."""
@@ -449,8 +506,9 @@ class AnalysisCache:
                 db.execute("DELETE FROM analyses WHERE context IN (SELECT id FROM contexts "
                            "WHERE generation = ?)", (generation,))
                 db.execute("DELETE FROM contexts WHERE generation = ?", (generation,))
-            db.execute("DELETE FROM files WHERE corpus IN (SELECT id FROM corpora WHERE code != ?)",
-                       (self._code,))
+            for table in ("files", "outputs"):
+                db.execute(f"DELETE FROM {table} WHERE corpus IN "
+                           "(SELECT id FROM corpora WHERE code != ?)", (self._code,))
             db.execute("DELETE FROM corpora WHERE code != ?", (self._code,))
 
         self._write(prune)
@@ -486,8 +544,10 @@ class AnalysisCache:
             return []
 
     def _failed(self, exc: sqlite3.Error) -> None:
-        """A database error mid-run: corruption is rebuilt, anything else disables the cache."""
-        if isinstance(exc, sqlite3.OperationalError):
+        """A database error mid-run: corruption is rebuilt, anything else disables the cache.
+        Text that is not UTF-8 is a damaged page too, though Python's sqlite3 reports it as an
+        OperationalError (with only its message to tell it apart)."""
+        if isinstance(exc, sqlite3.OperationalError) and "could not decode" not in str(exc).lower():
             self._warn(f"cache disabled for the rest of this run: {self.path}: {_reason(exc)}")
             self.close()
         else:
@@ -513,6 +573,10 @@ class AnalysisCache:
 def _digest(context: str, sha: bytes, data: str) -> bytes:
     """A checksum against corruption (not against forgery: there is no secret to forge with)."""
     return hashlib.blake2b(f"{context}\0{sha.hex()}\0{data}".encode(), digest_size=16).digest()
+
+
+def _output_digest(corpus: str, key: str, data: bytes) -> bytes:
+    return hashlib.blake2b(f"{corpus}\0{key}\0".encode() + data, digest_size=16).digest()
 
 
 def _file_digest(corpus: str, code: str, path: str, size: int, mtime: int, ctime: int,

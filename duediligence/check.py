@@ -21,9 +21,11 @@ from .errors import VendorError
 from .findings import Exhibit, vendor_findings
 from .parallel import analyse_for_engine, analyse_for_vendor
 from .registry import Vendor, derived_vendor
+from .snapshot import saved_outputs
 from .report import (
     CATEGORIES, Band, CategoryScore, DocumentInfo, Evidence, Finding, Report, RuleSetInfo,
     ScoreBreakdown, ScoreFactors, SearchSummary, SkippedDocument, ToolInfo, VendorInfo,
+    report_json,
 )
 from .review import Applied, Review, apply_review, review_status, review_summary
 from .ruleset import RuleSet
@@ -168,6 +170,27 @@ def read_for_vendor(corpus: Path, rule_set: RuleSet, vendor: Vendor,
     analysed, skipped = analyse_for_vendor(corpus, engine_for(rule_set, [vendor]), vendor,
                                            cache=cache)
     return CorpusRun(str(corpus), analysed, skipped)
+
+
+def check_outputs(vendor: Vendor, corpus: Path, rule_set: RuleSet, as_of: str | None,
+                  review: Review | None, cache: AnalysisCache | None,
+                  manifest: bool = False) -> tuple[bytes, bytes | None]:
+    """The vendor's JSON report, and the manifest of the documents searched when asked: saved
+    ones while the corpus and every other input stand still (``snapshot.py``), else made from a
+    reading of the corpus and saved for the next run."""
+    saved = saved_outputs(cache, corpus, rule_set)
+    keys = []
+    if saved is not None:
+        keys = [saved.report_key(vendor, as_of, review)] + ([saved.manifest_key()] * manifest)
+        found = [saved.get(key) for key in keys]
+        if all(data is not None for data in found):
+            return found[0], found[1] if manifest else None  # type: ignore[return-value]
+    run = read_for_vendor(corpus, rule_set, vendor, cache)
+    payload = report_json(build_report(vendor, run, rule_set, as_of, review))
+    listed = manifest_csv(d for d, _ in run.analysed) if manifest else None
+    if saved is not None:
+        saved.save(list(zip(keys, [payload, listed])))  # type: ignore[list-item]
+    return payload, listed
 
 
 def check(typed: str, corpus: Path, rule_set: RuleSet, as_of: str | None = None,

@@ -18,10 +18,10 @@ import click
 from . import __version__
 from .cache import AnalysisCache, open_cache
 from .changes import load_previous, with_changes
-from .check import build_report, manifest_csv, read_for_vendor, resolve_vendor
+from .check import check_outputs, resolve_vendor
 from .errors import DueDiligenceError
 from .outputs import write_all
-from .report import report_json
+from .report import Report, report_json
 from .resources import bundled
 from .review import find_review
 from .ruleset import RuleSet, load_rule_set
@@ -159,11 +159,12 @@ def check_command(vendor: str, corpus: Path | None, rules: tuple[Path, ...], jso
         checked = resolve_vendor(vendor, rule_set)
         review = find_review(checked.id, review_path, json_path)
         with corpus_cache(corpus, cache_path, no_cache) as cache:
-            run = read_for_vendor(corpus or bundled("seeds"), rule_set, checked, cache)
-        report = build_report(checked, run, rule_set, as_of, review)
+            payload, listed = check_outputs(checked, corpus or bundled("seeds"), rule_set, as_of,
+                                            review, cache, manifest=manifest_path is not None)
+        report = Report.model_validate_json(payload)
         if previous is not None:
             report = with_changes(report, previous, str(since_path))
-        payload = report_json(report)
+            payload = report_json(report)
         outputs = []
         if pdf_path is not None:
             from .memo import render_memo          # WeasyPrint is slow to import; only when asked
@@ -172,8 +173,8 @@ def check_command(vendor: str, corpus: Path | None, rules: tuple[Path, ...], jso
                                                   marking=marking or None)))
         if json_path is not None:
             outputs.append((json_path, payload))
-        if manifest_path is not None:
-            outputs.append((manifest_path, manifest_csv(d for d, _ in run.analysed)))
+        if manifest_path is not None and listed is not None:
+            outputs.append((manifest_path, listed))
         write_all(outputs)
     except DueDiligenceError as exc:
         fail(str(exc))

@@ -20,21 +20,23 @@ import multiprocessing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from . import __version__
 from .cache import AnalysisCache
-from .check import CorpusRun, Searched, build_report, resolve_vendor
+from .check import CorpusRun, build_report, engine_for, manifest_csv, resolve_vendor
 from .errors import DueDiligenceError, Location, VendorError
 from .outputs import write_all
 from .parallel import IndexedCorpus, analyse_corpus, usable_cores
 from .registry import Vendor
 from .report import CATEGORIES, Report, report_json
-from .review import find_review
+from .review import Review, find_review
 from .ruleset import RuleSet
+from .snapshot import saved_outputs
 
 ProblemKind = Literal["duplicate", "unparseable", "not_in_registry"]
 Progress = Callable[..., Iterable]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -84,8 +86,10 @@ class ScreenRow:
 @dataclass
 class ScreenResult:
     rows: list[ScreenRow]
-    indexed: IndexedCorpus
-    searched: Searched
+    documents_searched: int
+    documents_skipped: int
+    corpus_sha256: str
+    manifest: bytes                     # every document searched, as CSV (documents.csv)
     written: list[Path]
 
 
@@ -180,62 +184,111 @@ def screen(listed: SupplierList, corpus: Path, rule_set: RuleSet, out: Path, *,
            as_of: str | None = None, cache: AnalysisCache | None = None, pdf: bool = False,
            marking: str | None = None, progress: Progress | None = None,
            jobs: int | None = None) -> ScreenResult:
-    """Analyse the corpus once, then write each vendor's report (and memo) into ``out``."""
-    from .check import engine_for
-
+    """Write every vendor's report (and memo) into ``out``: made from one reading of the corpus
+    for all of them or, while the corpus and every other input stand still, the reports saved
+    by the last run (``snapshot.py``)."""
     bar = progress or (lambda items, **_: items)
-    vendors = [v for _, v in listed.suppliers]
-    extra = [v for v in vendors if not v.registry_entry]
     jobs = jobs or usable_cores()
+    reviews = [find_review(v.id, None, out / f"{v.id}.json") for _, v in listed.suppliers]
+    saved = saved_outputs(cache, corpus, rule_set)
+    keys: list[str] = []
+    found: list[bytes | None] = []
+    if saved is not None:
+        keys = [saved.report_key(v, as_of, r) for (_, v), r in zip(listed.suppliers, reviews)]
+        keys.append(saved.manifest_key())
+        found = [saved.get(key) for key in keys]
+    if found and all(data is not None for data in found):
+        *payloads, manifest = found
+    else:
+        payloads, manifest = _read_and_report(listed, reviews, corpus, rule_set, as_of, cache,
+                                              bar, jobs)
+        if saved is not None:
+            saved.save(list(zip(keys, [*payloads, manifest])))  # type: ignore[list-item]
+    job = _Outputs(listed.suppliers, payloads, out, as_of, pdf, marking)  # type: ignore[arg-type]
+    done = _spread(job.write, len(payloads), jobs if pdf else 1, bar, "Memos" if pdf else "Writing")
+    search = job.report(0).search
+    return ScreenResult([row for row, _ in done], search.documents_searched,
+                        len(search.skipped), search.corpus_sha256, manifest,  # type: ignore[arg-type]
+                        [path for _, paths in done for path in paths])
+
+
+def _read_and_report(listed: SupplierList, reviews: list[Review | None], corpus: Path,
+                     rule_set: RuleSet, as_of: str | None, cache: AnalysisCache | None,
+                     bar: Progress, jobs: int) -> tuple[list[bytes], bytes]:
+    """Each vendor's JSON report and the manifest, from one reading of the corpus."""
+    extra = [v for _, v in listed.suppliers if not v.registry_entry]
     indexed = analyse_corpus(corpus, engine_for(rule_set, []), extra=extra, cache=cache,
                              progress=lambda items: bar(items, desc="Reading", unit="doc"),
                              jobs=jobs)
-    job = _Reports(listed.suppliers, indexed, corpus, rule_set, out, as_of, pdf, marking)
-    count = len(listed.suppliers)
-    pairs = count * len(indexed.entries)
-    methods = multiprocessing.get_all_start_methods()
-    if jobs > 1 and count > 1 and "fork" in methods and (pdf or pairs >= REPORT_POOL_THRESHOLD):
-        # Spread the vendors over the cores (forked workers share the analysed corpus).
-        global _JOB
-        _JOB = job
+    job = _Reports(listed.suppliers, reviews, indexed, corpus, rule_set, as_of)
+    pairs = len(listed.suppliers) * len(indexed.entries)
+    payloads = _spread(job.build, len(listed.suppliers),
+                       jobs if pairs >= REPORT_POOL_THRESHOLD else 1, bar, "Reports")
+    return payloads, manifest_csv(e.document for e in indexed.entries)
+
+
+_TASK: Callable[[int], Any] | None = None
+
+
+def _spread(task: Callable[[int], T], count: int, workers: int, bar: Progress,
+            desc: str) -> list[T]:
+    """``task`` for every index below ``count``, in order: in forked worker processes (which
+    share what ``task`` is bound to) when there are cores and vendors to spread it over."""
+    if workers > 1 and count > 1 and "fork" in multiprocessing.get_all_start_methods():
+        global _TASK
+        _TASK = task
         try:
-            with multiprocessing.get_context("fork").Pool(min(jobs, count)) as pool:
-                done = list(bar(pool.imap(_build, range(count)), total=count, desc="Reports",
+            with multiprocessing.get_context("fork").Pool(min(workers, count)) as pool:
+                return list(bar(pool.imap(_run_task, range(count)), total=count, desc=desc,
                                 unit="vendor"))
         finally:
-            _JOB = None
-    else:
-        done = [job.build(index) for index in bar(range(count), desc="Reports", unit="vendor")]
-    rows = [row for row, _ in done]
-    written = [path for _, paths in done for path in paths]
-    return ScreenResult(rows, indexed, job.shared.searched, written)
+            _TASK = None
+    return [task(index) for index in bar(range(count), desc=desc, unit="vendor")]
+
+
+def _run_task(index: int):
+    assert _TASK is not None
+    return _TASK(index)
 
 
 class _Reports:
     """Everything a vendor's report needs, shared (by fork) with the workers that build them."""
 
-    def __init__(self, suppliers: list[tuple[Supplier, Vendor]], indexed: IndexedCorpus,
-                 corpus: Path, rule_set: RuleSet, out: Path, as_of: str | None, pdf: bool,
-                 marking: str | None):
-        self.suppliers, self.indexed = suppliers, indexed
-        self.corpus, self.rule_set = corpus, rule_set
-        self.out, self.as_of, self.pdf, self.marking = out, as_of, pdf, marking
+    def __init__(self, suppliers: list[tuple[Supplier, Vendor]], reviews: list[Review | None],
+                 indexed: IndexedCorpus, corpus: Path, rule_set: RuleSet, as_of: str | None):
+        self.suppliers, self.reviews, self.indexed = suppliers, reviews, indexed
+        self.corpus, self.rule_set, self.as_of = corpus, rule_set, as_of
         # One run for every registry vendor: what is searched and who is where is worked out
         # once, here, before workers are forked to share it.
         self.shared = CorpusRun(str(corpus), [(e.document, e.analysis) for e in indexed.entries],
                                 indexed.skipped)
         self.shared.trails                      # noqa: B018 - computed now, shared by the workers
 
-    def build(self, index: int) -> tuple[ScreenRow, list[Path]]:
-        supplier, vendor = self.suppliers[index]
+    def build(self, index: int) -> bytes:
+        vendor = self.suppliers[index][1]
         run = self.shared if vendor.registry_entry else CorpusRun(
             str(self.corpus), self.shared.analysed, self.indexed.skipped, self.shared.searched,
             overlay={i: e.overlays[vendor.id] for i, e in enumerate(self.indexed.entries)
                      if vendor.id in e.overlays})
+        return report_json(build_report(vendor, run, self.rule_set, self.as_of,
+                                        self.reviews[index]))
+
+
+class _Outputs:
+    """Writing each vendor's report (and memo) into the output directory."""
+
+    def __init__(self, suppliers: list[tuple[Supplier, Vendor]], payloads: list[bytes],
+                 out: Path, as_of: str | None, pdf: bool, marking: str | None):
+        self.suppliers, self.payloads = suppliers, payloads
+        self.out, self.as_of, self.pdf, self.marking = out, as_of, pdf, marking
+
+    def report(self, index: int) -> Report:
+        return Report.model_validate_json(self.payloads[index])
+
+    def write(self, index: int) -> tuple[ScreenRow, list[Path]]:
+        supplier, vendor = self.suppliers[index]
+        payload, report = self.payloads[index], self.report(index)
         json_path = self.out / f"{vendor.id}.json"
-        report = build_report(vendor, run, self.rule_set, self.as_of,
-                              find_review(vendor.id, None, json_path))
-        payload = report_json(report)
         outputs = []
         memo_path = None
         if self.pdf:
@@ -244,14 +297,6 @@ class _Reports:
         outputs.append((json_path, payload))
         write_all(outputs)                      # a vendor's memo and report, or neither
         return _row(supplier, vendor, report, json_path, memo_path), [p for p, _ in outputs]
-
-
-_JOB: _Reports | None = None
-
-
-def _build(index: int) -> tuple[ScreenRow, list[Path]]:
-    assert _JOB is not None
-    return _JOB.build(index)
 
 
 def _memo(report: Report, payload: bytes, as_of: str | None, marking: str | None) -> bytes:
@@ -280,15 +325,14 @@ def sorted_rows(rows: list[ScreenRow], rule_set: RuleSet) -> list[ScreenRow]:
 
 def summary_json(result: ScreenResult, listed: SupplierList, corpus: Path, rule_set: RuleSet,
                  as_of: str | None, fail_on: str, tripped: list[str]) -> bytes:
-    indexed = result.indexed
     data = {
         "tool": {"name": "duediligence", "version": __version__},
         "as_of": as_of,
         "suppliers": listed.source,
         "corpus": str(corpus),
-        "corpus_sha256": result.searched.digest,
-        "documents_searched": len(indexed.entries),
-        "documents_skipped": len(indexed.skipped),
+        "corpus_sha256": result.corpus_sha256,
+        "documents_searched": result.documents_searched,
+        "documents_skipped": result.documents_skipped,
         "rule_set": {"version": rule_set.meta.version, "sha256": rule_set.sha256},
         "fail_on": fail_on,
         "gate_tripped": tripped,
@@ -349,9 +393,9 @@ def render_table(result: ScreenResult, listed: SupplierList, rule_set: RuleSet) 
     widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
     lines = ["  ".join(cell.ljust(w) if i in (0, 2, 5) else cell.rjust(w)
                        for i, (cell, w) in enumerate(zip(r, widths))).rstrip() for r in table]
-    indexed = result.indexed
-    lines += ["", f"Screened {len(rows)} vendor(s) against {len(indexed.entries)} document(s)"
-                  + (f" ({len(indexed.skipped)} file(s) skipped)" if indexed.skipped else "") + "."]
+    skipped = result.documents_skipped
+    lines += ["", f"Screened {len(rows)} vendor(s) against {result.documents_searched} "
+                  "document(s)" + (f" ({skipped} file(s) skipped)" if skipped else "") + "."]
     if listed.problems:
         lines.append(f"Supplier list ({listed.source}):")
         lines += [f"  {problem}" for problem in listed.problems]

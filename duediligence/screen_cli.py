@@ -11,7 +11,6 @@ from .cli import (
     EXIT_GATE, EXIT_OK, NO_GATE, cache_options, corpus_cache, corpus_option, fail, gate_tripped,
     load_rules, resolve_gate, rules_option, validate_date,
 )
-from .check import manifest_csv
 from .errors import DueDiligenceError
 from .outputs import write_all
 from .resources import bundled
@@ -81,7 +80,7 @@ def screen_command(suppliers: Path, corpus: Path | None, out: Path, rules: tuple
                             progress=progress_bar(sys.stderr.isatty() and not quiet))
         tripped = sorted(r.vendor.id for r in result.rows if gate_tripped(r.rating, gate, rule_set))
         # The summaries are written last: their presence says the screen completed.
-        write_all([(out / MANIFEST, manifest_csv(e.document for e in result.indexed.entries)),
+        write_all([(out / MANIFEST, result.manifest),
                    (out / "summary.csv", summary_csv(result, rule_set)),
                    (out / "summary.json", summary_json(result, listed, directory, rule_set,
                                                        as_of, gate, tripped))])

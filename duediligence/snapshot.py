@@ -1,0 +1,101 @@
+"""Reusing whole outputs while the corpus stands still.
+
+Re-running a check or a screen over a corpus in which nothing changed should cost a look at the
+files, not a reading of them. The corpus's *state* is a digest of every article file's path and
+``stat`` (size, modification and change times, inode): the same test the analysis cache already
+trusts for one file, taken for all of them. An output (a vendor's JSON report, the list of
+documents searched) is saved under a key made of its state and everything else it is made from:
+the code and library versions, the rule set, the vendor, the corpus as given, the assessment
+date, the review file's path and bytes. Any change to any of them is another key, so a saved
+output is only ever served for exactly the inputs that made it.
+
+A file modified in the last two seconds makes the state untrustworthy (a second write in the same
+clock tick could go unseen); the run then neither uses nor saves outputs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .cache import AnalysisCache, FileState, package_fingerprint
+from .corpus import article_files
+from .errors import CorpusError
+from .registry import Vendor
+from .review import Review
+from .ruleset import RuleSet
+
+
+def corpus_state(corpus: Path) -> str | None:
+    """The digest of every article file's path and stat; None when it cannot be trusted (a file
+    just modified, or gone between listing and stat)."""
+    try:
+        files = article_files(corpus)
+    except CorpusError:
+        return None                     # the reader reports it, in the words it always uses
+    now = time.time_ns()
+    digest = hashlib.sha256()
+    for relative, path in files:
+        try:
+            state = FileState.of(os.stat(path))
+        except OSError:
+            return None
+        if state.racy(now):
+            return None
+        digest.update(f"{relative}\0{state.size}\0{state.mtime_ns}\0{state.ctime_ns}\0"
+                      f"{state.inode}\n".encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class SavedOutputs:
+    """The outputs saved for one state of one corpus, as the cache holds them."""
+
+    cache: AnalysisCache
+    corpus: str                         # the corpus as given: reports record it
+    resolved: str                       # its resolved path: the cache's key for it
+    state: str
+    rule_set: str                       # the rule set's SHA-256
+
+    def key(self, kind: str, **inputs: object) -> str:
+        material = {"kind": kind, "code": package_fingerprint(), "rules": self.rule_set,
+                    "corpus": self.corpus, "state": self.state, **inputs}
+        return hashlib.sha256(json.dumps(material, sort_keys=True, ensure_ascii=False)
+                              .encode()).hexdigest()
+
+    def report_key(self, vendor: Vendor, as_of: str | None, review: Review | None) -> str:
+        """The key of ``vendor``'s JSON report: the same for ``check`` and ``screen``."""
+        return self.key("report", vendor=dataclasses.asdict(vendor), as_of=as_of,
+                        review=None if review is None else [review.path, _file_sha256(review.path)])
+
+    def manifest_key(self) -> str:
+        return self.key("manifest")
+
+    def get(self, key: str) -> bytes | None:
+        return self.cache.output(self.resolved, key)
+
+    def save(self, outputs: list[tuple[str, bytes]]) -> None:
+        self.cache.save_outputs(self.resolved, self.state, outputs)
+
+
+def saved_outputs(cache: AnalysisCache | None, corpus: Path,
+                  rule_set: RuleSet) -> SavedOutputs | None:
+    """What can be saved and reused for this run: None without a cache or a trustworthy state."""
+    if cache is None:
+        return None
+    state = corpus_state(corpus)
+    if state is None:
+        return None
+    return SavedOutputs(cache, str(corpus), str(corpus.resolve()), state, rule_set.sha256)
+
+
+def _file_sha256(path: str) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
