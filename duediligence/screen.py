@@ -14,6 +14,7 @@ listed are reported and left out; names not in the registry are reported and sea
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import multiprocessing
@@ -81,6 +82,35 @@ class ScreenRow:
     documents_mentioning: int
     report: str
     memo: str | None
+
+
+@dataclass(frozen=True)
+class ReportFacts:
+    """What the summary shows of a vendor's report: saved beside the report, so that a screen
+    served from saved reports does not parse them (at 100k articles each is megabytes)."""
+
+    rating: str
+    score: float
+    findings: dict[str, int]            # per category
+    documents_mentioning: int
+    documents_searched: int
+    documents_skipped: int
+    corpus_sha256: str
+
+    @classmethod
+    def of(cls, report: Report) -> ReportFacts:
+        counts = {c.category: c.findings for c in report.score_breakdown.categories}
+        search = report.search
+        return cls(report.rating, report.score, {c: counts.get(c, 0) for c in CATEGORIES},
+                   search.documents_mentioning, search.documents_searched, len(search.skipped),
+                   search.corpus_sha256)
+
+    def dump(self) -> bytes:
+        return json.dumps(dataclasses.asdict(self), ensure_ascii=False).encode("utf-8")
+
+    @classmethod
+    def load(cls, data: bytes) -> ReportFacts:
+        return cls(**json.loads(data))
 
 
 @dataclass
@@ -194,37 +224,42 @@ def screen(listed: SupplierList, corpus: Path, rule_set: RuleSet, out: Path, *,
     keys: list[str] = []
     found: list[bytes | None] = []
     if saved is not None:
-        keys = [saved.report_key(v, as_of, r) for (_, v), r in zip(listed.suppliers, reviews)]
+        for (_, vendor), review in zip(listed.suppliers, reviews):
+            report_key = saved.report_key(vendor, as_of, review)
+            keys += [report_key, saved.key("facts", report=report_key)]
         keys.append(saved.manifest_key())
         found = [saved.get(key) for key in keys]
     if found and all(data is not None for data in found):
-        *payloads, manifest = found
+        *made, manifest = found
     else:
-        payloads, manifest = _read_and_report(listed, reviews, corpus, rule_set, as_of, cache,
-                                              bar, jobs)
+        made, manifest = _read_and_report(listed, reviews, corpus, rule_set, as_of, cache, bar,
+                                          jobs)
         if saved is not None:
-            saved.save(list(zip(keys, [*payloads, manifest])))  # type: ignore[list-item]
-    job = _Outputs(listed.suppliers, payloads, out, as_of, pdf, marking)  # type: ignore[arg-type]
+            saved.save(list(zip(keys, [*made, manifest])))  # type: ignore[list-item]
+    payloads = made[0::2]
+    facts = [ReportFacts.load(data) for data in made[1::2]]  # type: ignore[arg-type]
+    job = _Outputs(listed.suppliers, payloads, facts, out, as_of, pdf, marking)  # type: ignore[arg-type]
     done = _spread(job.write, len(payloads), jobs if pdf else 1, bar, "Memos" if pdf else "Writing")
-    search = job.report(0).search
-    return ScreenResult([row for row, _ in done], search.documents_searched,
-                        len(search.skipped), search.corpus_sha256, manifest,  # type: ignore[arg-type]
-                        [path for _, paths in done for path in paths])
+    return ScreenResult([row for row, _ in done], facts[0].documents_searched,
+                        facts[0].documents_skipped, facts[0].corpus_sha256,
+                        manifest, [path for _, paths in done for path in paths])  # type: ignore[arg-type]
 
 
 def _read_and_report(listed: SupplierList, reviews: list[Review | None], corpus: Path,
                      rule_set: RuleSet, as_of: str | None, cache: AnalysisCache | None,
                      bar: Progress, jobs: int) -> tuple[list[bytes], bytes]:
-    """Each vendor's JSON report and the manifest, from one reading of the corpus."""
+    """Each vendor's JSON report and its facts, in turn, and the manifest, from one reading of
+    the corpus."""
     extra = [v for _, v in listed.suppliers if not v.registry_entry]
     indexed = analyse_corpus(corpus, engine_for(rule_set, []), extra=extra, cache=cache,
                              progress=lambda items: bar(items, desc="Reading", unit="doc"),
                              jobs=jobs)
     job = _Reports(listed.suppliers, reviews, indexed, corpus, rule_set, as_of)
     pairs = len(listed.suppliers) * len(indexed.entries)
-    payloads = _spread(job.build, len(listed.suppliers),
-                       jobs if pairs >= REPORT_POOL_THRESHOLD else 1, bar, "Reports")
-    return payloads, manifest_csv(e.document for e in indexed.entries)
+    built = _spread(job.build, len(listed.suppliers),
+                    jobs if pairs >= REPORT_POOL_THRESHOLD else 1, bar, "Reports")
+    return [data for pair in built for data in pair], manifest_csv(e.document
+                                                                   for e in indexed.entries)
 
 
 _TASK: Callable[[int], Any] | None = None
@@ -264,39 +299,42 @@ class _Reports:
                                 indexed.skipped)
         self.shared.trails                      # noqa: B018 - computed now, shared by the workers
 
-    def build(self, index: int) -> bytes:
+    def build(self, index: int) -> tuple[bytes, bytes]:
         vendor = self.suppliers[index][1]
         run = self.shared if vendor.registry_entry else CorpusRun(
             str(self.corpus), self.shared.analysed, self.indexed.skipped, self.shared.searched,
             overlay={i: e.overlays[vendor.id] for i, e in enumerate(self.indexed.entries)
                      if vendor.id in e.overlays})
-        return report_json(build_report(vendor, run, self.rule_set, self.as_of,
-                                        self.reviews[index]))
+        report = build_report(vendor, run, self.rule_set, self.as_of, self.reviews[index])
+        return report_json(report), ReportFacts.of(report).dump()
 
 
 class _Outputs:
     """Writing each vendor's report (and memo) into the output directory."""
 
     def __init__(self, suppliers: list[tuple[Supplier, Vendor]], payloads: list[bytes],
-                 out: Path, as_of: str | None, pdf: bool, marking: str | None):
-        self.suppliers, self.payloads = suppliers, payloads
+                 facts: list[ReportFacts], out: Path, as_of: str | None, pdf: bool,
+                 marking: str | None):
+        self.suppliers, self.payloads, self.facts = suppliers, payloads, facts
         self.out, self.as_of, self.pdf, self.marking = out, as_of, pdf, marking
-
-    def report(self, index: int) -> Report:
-        return Report.model_validate_json(self.payloads[index])
 
     def write(self, index: int) -> tuple[ScreenRow, list[Path]]:
         supplier, vendor = self.suppliers[index]
-        payload, report = self.payloads[index], self.report(index)
+        payload = self.payloads[index]
         json_path = self.out / f"{vendor.id}.json"
         outputs = []
         memo_path = None
         if self.pdf:
             memo_path = self.out / f"{vendor.id}.pdf"
-            outputs.append((memo_path, _memo(report, payload, self.as_of, self.marking)))
+            outputs.append((memo_path, _memo(Report.model_validate_json(payload), payload,
+                                             self.as_of, self.marking)))
         outputs.append((json_path, payload))
         write_all(outputs)                      # a vendor's memo and report, or neither
-        return _row(supplier, vendor, report, json_path, memo_path), [p for p, _ in outputs]
+        facts = self.facts[index]
+        row = ScreenRow(supplier, vendor, facts.rating, facts.score, facts.findings,
+                        facts.documents_mentioning, json_path.name,
+                        memo_path.name if memo_path else None)
+        return row, [p for p, _ in outputs]
 
 
 def _memo(report: Report, payload: bytes, as_of: str | None, marking: str | None) -> bytes:
@@ -305,15 +343,6 @@ def _memo(report: Report, payload: bytes, as_of: str | None, marking: str | None
     from .memo import render_memo          # WeasyPrint is slow to import; only when asked
     date = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
     return render_memo(report, payload, assessment_date=date, marking=marking or None)
-
-
-def _row(supplier: Supplier, vendor: Vendor, report: Report, json_path: Path,
-         memo_path: Path | None) -> ScreenRow:
-    counts = {c.category: c.findings for c in report.score_breakdown.categories}
-    return ScreenRow(supplier, vendor, report.rating, report.score,
-                     {c: counts.get(c, 0) for c in CATEGORIES},
-                     report.search.documents_mentioning, json_path.name,
-                     memo_path.name if memo_path else None)
 
 
 def sorted_rows(rows: list[ScreenRow], rule_set: RuleSet) -> list[ScreenRow]:
