@@ -1,7 +1,8 @@
 """``make bench``: timings of check and screen on synthetic corpora, against a grep floor.
 
-For each size: ``check`` of one vendor with no cache (cold) and again (warm), ``screen`` of 50
-vendors cold and warm, each after adding 100 new articles, and ``grep -F -c`` over the corpus
+For each size: ``check`` of one vendor with no cache (cold), again (warm: the saved report is
+written again), again with another ``--as-of`` (warm analyses, the report rebuilt) and after
+adding 100 new articles; ``screen`` of 50 vendors the same way; and ``grep -F -c`` over the corpus
 for the vendor's names as the floor: the least any tool reading every article must spend. Every
 command is a separate process timed from start to exit (start-up, imports and rule loading
 included), with its peak resident memory (the largest of the process and its workers, from
@@ -97,20 +98,22 @@ def bench_size(size: int, seed: int, workdir: Path) -> list[Timing]:
     def run(label: str, argv: list[str], ok: tuple[int, ...] = (0,)) -> None:
         row = timed(label, argv, ok)
         rows.append(row)
-        print(f"  {row.label:34} {row.seconds:9.2f} {row.seconds / rows[0].seconds:8.1f} "
+        print(f"  {row.label:40} {row.seconds:9.2f} {row.seconds / rows[0].seconds:8.1f} "
               f"{row.peak_mb:8.0f}", flush=True)
 
-    print(f"  {'':34} {'seconds':>9} {'x grep':>8} {'peak MB':>8}")
+    print(f"  {'':40} {'seconds':>9} {'x grep':>8} {'peak MB':>8}")
     try:
         run("grep -F -c (floor)", grep, ok=(0, 1))
         _drop_cache(corpus)
         run(f"check {VENDOR}, cold", check)
         run(f"check {VENDOR}, warm", check)
+        run(f"check {VENDOR}, warm, new --as-of", [*check, "--as-of", "2026-01-01"])
         added += _add(corpus, seed, size, size + 100)
         run(f"check {VENDOR}, +100 articles", check)
         _drop_cache(corpus)
         run(f"screen {len(SCREENED)} vendors, cold", screen)
         run(f"screen {len(SCREENED)} vendors, warm", screen)
+        run(f"screen {len(SCREENED)} vendors, warm, new --as-of", [*screen, "--as-of", "2026-01-01"])
         added += _add(corpus, seed, size + 100, size + 200)
         run(f"screen {len(SCREENED)} vendors, +100 articles", screen)
     finally:
@@ -155,7 +158,7 @@ def scaling(results: dict[int, list[Timing]]) -> None:
     print("\nPer 1,000 articles (flat = linear in the corpus):")
     for index, row in enumerate(results[sizes[0]]):
         cells = "  ".join(f"{results[s][index].seconds / s * 1000:6.2f}s @{s:,}" for s in sizes)
-        print(f"  {row.label:34} {cells}")
+        print(f"  {row.label:40} {cells}")
     print(f"\n{len(SCREENED)} vendors vs 1 (cold screen / cold check; 50 would be linear):")
     for size in sizes:
         rows = {r.label: r.seconds for r in results[size]}

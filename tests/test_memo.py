@@ -187,8 +187,8 @@ def body_text(pdf: bytes) -> str:
     a page reads as one (the marking is checked on every page by its own test). pypdf also
     extracts the numbers of a numbered list out of reading order, as lines of their own."""
     bodies = []
-    for page in PdfReader(io.BytesIO(pdf)).pages:
-        raw = page.extract_text() or ""
+    for pdf_page in PdfReader(io.BytesIO(pdf)).pages:
+        raw = pdf_page.extract_text() or ""
         raw = re.sub(r"\nOFFICIAL-SENSITIVE\nMemo DDM-.*\Z", "", raw, flags=re.S)
         raw = re.sub(r"^\d+\. *(?:\n|\Z)", "", raw, flags=re.M)
         bodies.append(raw.removeprefix("OFFICIAL-SENSITIVE\n"))
@@ -394,6 +394,11 @@ def test_clean_vendor_memo_is_short_and_says_so(cjk_clean):
     assert "3. Findings" not in text and "5. What was searched" not in text
     assert "4. What was searched" in text and "Not searched" in text
     assert "is not in the vendor registry" in text
+    # The documents searched are counted and fixed by the corpus digest, not listed.
+    assert report.documents == []
+    assert flat(f"No document mentions {CJK_VENDOR}; the {report.search.documents_searched} "
+                "documents searched are not listed here") in flat(text)
+    assert flat("duediligence check --manifest lists them") in flat(text)
 
 
 def test_clean_vendor_memo_shows_the_bands_with_its_own_marked(cjk_clean):
