@@ -220,35 +220,33 @@ def screen(listed: SupplierList, corpus: Path, rule_set: RuleSet, out: Path, *,
     bar = progress or (lambda items, **_: items)
     jobs = jobs or usable_cores()
     reviews = [find_review(v.id, None, out / f"{v.id}.json") for _, v in listed.suppliers]
+    # The outputs, in this order: each vendor's JSON report and its facts, then the manifest.
     saved = saved_outputs(cache, corpus, rule_set)
     keys: list[str] = []
-    found: list[bytes | None] = []
     if saved is not None:
         for (_, vendor), review in zip(listed.suppliers, reviews):
             report_key = saved.report_key(vendor, as_of, review)
             keys += [report_key, saved.key("facts", report=report_key)]
         keys.append(saved.manifest_key())
-        found = [saved.get(key) for key in keys]
-    if found and all(data is not None for data in found):
-        *made, manifest = found
-    else:
-        made, manifest = _read_and_report(listed, reviews, corpus, rule_set, as_of, cache, bar,
-                                          jobs)
+    found = [saved.get(key) for key in keys] if saved is not None else []
+    outputs = [data for data in found if data is not None]
+    if not keys or len(outputs) < len(keys):             # nothing saved, or not all of it
+        outputs = _read_and_report(listed, reviews, corpus, rule_set, as_of, cache, bar, jobs)
         if saved is not None:
-            saved.save(list(zip(keys, [*made, manifest])))  # type: ignore[list-item]
-    payloads = made[0::2]
-    facts = [ReportFacts.load(data) for data in made[1::2]]  # type: ignore[arg-type]
-    job = _Outputs(listed.suppliers, payloads, facts, out, as_of, pdf, marking)  # type: ignore[arg-type]
-    done = _spread(job.write, len(payloads), jobs if pdf else 1, bar, "Memos" if pdf else "Writing")
+            saved.save(list(zip(keys, outputs)))
+    *made, manifest = outputs
+    facts = [ReportFacts.load(data) for data in made[1::2]]
+    job = _Outputs(listed.suppliers, made[0::2], facts, out, as_of, pdf, marking)
+    done = _spread(job.write, len(facts), jobs if pdf else 1, bar, "Memos" if pdf else "Writing")
     return ScreenResult([row for row, _ in done], facts[0].documents_searched,
-                        facts[0].documents_skipped, facts[0].corpus_sha256,
-                        manifest, [path for _, paths in done for path in paths])  # type: ignore[arg-type]
+                        facts[0].documents_skipped, facts[0].corpus_sha256, manifest,
+                        [path for _, paths in done for path in paths])
 
 
 def _read_and_report(listed: SupplierList, reviews: list[Review | None], corpus: Path,
                      rule_set: RuleSet, as_of: str | None, cache: AnalysisCache | None,
-                     bar: Progress, jobs: int) -> tuple[list[bytes], bytes]:
-    """Each vendor's JSON report and its facts, in turn, and the manifest, from one reading of
+                     bar: Progress, jobs: int) -> list[bytes]:
+    """Each vendor's JSON report and its facts, in turn, then the manifest, from one reading of
     the corpus."""
     extra = [v for _, v in listed.suppliers if not v.registry_entry]
     indexed = analyse_corpus(corpus, engine_for(rule_set, []), extra=extra, cache=cache,
@@ -258,8 +256,8 @@ def _read_and_report(listed: SupplierList, reviews: list[Review | None], corpus:
     pairs = len(listed.suppliers) * len(indexed.entries)
     built = _spread(job.build, len(listed.suppliers),
                     jobs if pairs >= REPORT_POOL_THRESHOLD else 1, bar, "Reports")
-    return [data for pair in built for data in pair], manifest_csv(e.document
-                                                                   for e in indexed.entries)
+    return [*(data for pair in built for data in pair),
+            manifest_csv(e.document for e in indexed.entries)]
 
 
 _TASK: Callable[[int], Any] | None = None
