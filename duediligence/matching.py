@@ -18,6 +18,8 @@ words is exact, a pattern runs only when the sentence holds all of them.
 from __future__ import annotations
 
 import re._parser as sre_parse
+from collections.abc import Iterable, Set
+from functools import lru_cache
 from dataclasses import dataclass
 
 import ahocorasick
@@ -153,15 +155,18 @@ def further_required_words(pattern: str) -> tuple[frozenset[str], ...]:
     return tuple(sorted(further - {best}, key=sorted))
 
 
-def _required_sets(pattern: str) -> list[set[str]]:
+@lru_cache(maxsize=4096)
+def _required_sets(pattern: str) -> tuple[frozenset[str], ...]:
+    """Remembered: both kinds of required words are asked of every pattern, and parsing is
+    most of the time it takes to compile the rules."""
     try:
         parsed = sre_parse.parse(pattern.lower())
     except Exception:          # syntax only the regex module knows: no prefilter, always run
-        return []
-    return _required(list(parsed))
+        return ()
+    return tuple(frozenset(words) for words in _required(list(parsed)))
 
 
-def _most_selective(sets: list[set[str]]) -> set[str] | None:
+def _most_selective(sets: Iterable[Set[str]]) -> Set[str] | None:
     return max(sets, key=lambda c: (min(map(len, c)), -len(c)), default=None)
 
 
