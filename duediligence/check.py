@@ -21,7 +21,6 @@ from .errors import VendorError
 from .findings import Exhibit, vendor_findings
 from .parallel import analyse_for_engine, analyse_for_vendor
 from .registry import Vendor, derived_vendor
-from .snapshot import saved_outputs
 from .report import (
     CATEGORIES, Band, CategoryScore, DocumentInfo, Evidence, Finding, Report, RuleSetInfo,
     ScoreBreakdown, ScoreFactors, SearchSummary, SkippedDocument, ToolInfo, VendorInfo,
@@ -30,6 +29,7 @@ from .report import (
 from .review import Applied, Review, apply_review, review_status, review_summary
 from .ruleset import RuleSet
 from .scoring import ScoredFinding, band_for, formula, score_finding, total
+from .snapshot import saved_outputs
 
 # What a check never looks at; printed in every report and memo so "no hit" is not over-read.
 NOT_SEARCHED = (
