@@ -505,3 +505,74 @@ def test_a_company_inside_a_bodys_words_is_not_the_one_responding(categories):
     text = ("The authority said an investigation had found that Clearview built an illegal "
             "database of faces.")
     assert "vendor_response" not in categories(text).get("clearview_ai", set())
+
+
+def test_a_verb_inside_a_hyphenated_compound_opens_no_clause(categories):
+    """"an early-warning tool": "warning" is part of an adjective, not a reporting verb that
+    would cut the subject off from what it sells."""
+    text = ("The agency said Megvii had sold an early-warning tool able to pick out people of "
+            "Uyghur ethnicity in crowds.")
+    assert "ethnic_profiling" in categories(text).get("megvii", set())
+
+
+def test_a_reporting_verb_standing_alone_still_opens_a_clause(categories):
+    text = ("Axis Communications kept warning that some tools pick out people of Uyghur "
+            "ethnicity in crowds.")
+    assert "ethnic_profiling" not in categories(text).get("axis_communications", set())
+
+
+def test_generic_trailing_words_are_dropped_from_a_typed_name(rule_set):
+    """"Wuxi Tanglong Aero Parts" and "Taizhou Mingrui Data Services" are written "Tanglong" and
+    "Mingrui" once introduced."""
+    from duediligence.check import resolve_vendor
+
+    assert "tanglong" in {n.text for n in resolve_vendor("Wuxi Tanglong Aero Parts", rule_set).names}
+    assert "mingrui" in {n.text for n in resolve_vendor("Nanjing Mingrui Data Services",
+                                                        rule_set).names}
+
+
+def test_a_typed_name_is_not_shortened_to_a_short_common_word(rule_set):
+    """"Data Services Ltd" keeps its full name: "data" alone is too short to be distinctive."""
+    from duediligence.check import resolve_vendor
+
+    assert "data" not in {n.text for n in resolve_vendor("Data Services Ltd", rule_set).names}
+
+
+def test_a_law_named_after_networks_is_no_company(categories):
+    """"the Secure and Trusted Communications Networks Act": a law, not a company that would
+    stand as the subject of what follows."""
+    text = ("Huawei was listed under the Secure and Trusted Communications Networks Act, which "
+            "treats its gear as an unacceptable risk to national security.")
+    assert "security" in categories(text).get("huawei", set())
+
+
+def test_pushing_for_a_listing_is_no_listing(categories):
+    text = "Some lawmakers have pushed for Quectel to be added to the Covered List."
+    assert "sanctions" not in categories(text).get("quectel", set())
+
+
+def test_a_listing_after_lobbying_still_counts_when_done(categories):
+    text = "After lawmakers lobbied hard, the FCC added Quectel to the Covered List."
+    assert "sanctions" in categories(text).get("quectel", set())
+
+
+def test_headlines_under_a_related_links_heading_are_not_the_articles_text(categories):
+    """The lines under "Related stories" link to other articles; what they say is not this
+    article's claim about the companies it names."""
+    text = ("Axis Communications opened a new office in Leeds on Monday.\n\nRelated stories\n"
+            "- Hikvision added to the Entity List\n- Axis Communications fined by regulator\n\n"
+            "Comments are closed.")
+    found = categories(text)
+    assert "sanctions" not in found.get("hikvision", set())
+
+
+def test_a_paragraph_after_the_related_links_is_read_again(categories):
+    text = ("Axis Communications opened a new office in Leeds.\n\nRelated stories\n"
+            "- Axis opens a store\n\nHikvision was added to the Entity List in 2019.")
+    assert "sanctions" in categories(text).get("hikvision", set())
+
+
+def test_a_sentence_beginning_with_related_words_is_still_read(categories):
+    text = ("Related to the ban, Hikvision was added to the Entity List in 2019, the notice said "
+            "in a long paragraph about it.")
+    assert "sanctions" in categories(text).get("hikvision", set())
