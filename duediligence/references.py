@@ -254,7 +254,11 @@ def _resolve(text: str, folded: str, start: int, end: int, kind: str, entities: 
     elif kind == "plural_pronoun":
         if _plural_body_before(entities, start):
             return None         # "urged governments to keep them out of their networks"
-        ids, antecedent = _salient_list(entities, history[-1:], start, None, lists, fits)
+        # "For X and Y, the ban applies to all their gear": a list in the pronoun's own sentence
+        # is nearer than any list before it, however often that one was named.
+        ids, antecedent = _salient_list(entities, [], start, None, lists, fits)
+        if antecedent is None:
+            ids, antecedent = _salient_list(entities, history[-1:], start, None, lists, fits)
         if antecedent is None:
             return None         # "they" with no list nearby: people, cameras ...
     elif kind == "pronoun" and (speaker := _unknown_speaker(text, entities, sentence_start, start)):
@@ -267,7 +271,8 @@ def _resolve(text: str, folded: str, start: int, end: int, kind: str, entities: 
         return Mention(start, end, frozenset(), "reference", surface,
                        f"'{surface}' refers back to '{speaker}', a name not in the registry")
     else:
-        early = kind == "singular" or len(text[sentence_start:start].split()) < PRONOUN_REACH
+        early = (kind == "singular" or len(text[sentence_start:start].split()) < PRONOUN_REACH
+                 and not _quote_opened_in(folded, sentence_start, start))
         subject = _subject_of_verb(folded, entities, start, lexicon) if kind == "pronoun" else None
         if subject is not None:
             # "the Treasury placed it on a list": "it" is the object, so not the verb's subject
@@ -286,6 +291,15 @@ def _resolve(text: str, folded: str, start: int, end: int, kind: str, entities: 
     line = text.count("\n", 0, antecedent.start) + 1
     return Mention(start, end, ids, "reference", surface,
                    f"'{surface}' refers back to '{antecedent.surface}' (line {line})")
+
+
+def _quote_opened_in(folded: str, sentence_start: int, position: int) -> bool:
+    """Whether ``position`` stands in a quotation that opened in its own sentence. ""Calling it a
+    backdoor misses the point," she said": "it" is what the speaker talks about, not a company
+    named in the narration before the quotation."""
+    line_start = folded.rfind("\n", 0, position) + 1
+    opened = folded.rfind('"', line_start, position)
+    return opened >= sentence_start and folded.count('"', line_start, position) % 2 == 1
 
 
 def _plural_body_before(entities: list[_Entity], position: int) -> bool:

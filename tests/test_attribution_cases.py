@@ -576,3 +576,136 @@ def test_a_sentence_beginning_with_related_words_is_still_read(categories):
     text = ("Related to the ban, Hikvision was added to the Entity List in 2019, the notice said "
             "in a long paragraph about it.")
     assert "sanctions" in categories(text).get("hikvision", set())
+
+
+def _claims_for(rule_set, typed: str, text: str) -> set[str]:
+    """The categories attributed to a vendor typed by name (perhaps outside the registry)."""
+    from duediligence.check import engine_for, resolve_vendor
+
+    vendor = resolve_vendor(typed, rule_set)
+    analysis = engine_for(rule_set, [vendor]).analyse(Document("case.txt", text, "0" * 64, 0))
+    category_of = {loaded.rule.id: loaded.rule.category for loaded in rule_set.rules}
+    return {category_of[c.rule_id] for c in analysis.claims if vendor.id in c.vendor_ids}
+
+
+def test_a_when_clause_between_commas_is_an_aside(categories):
+    """", when officials announced the Huawei deal,": Huawei sits in an aside; the main clause
+    (the new projects were kept secret) is not about it."""
+    text = ("Unlike in 2019, when officials announced the Huawei contract, the new projects were "
+            "kept out of public view.")
+    assert "transparency" not in categories(text).get("huawei", set())
+
+
+def test_a_company_as_the_subject_after_a_when_clause_still_counts(categories):
+    text = ("In 2019, when officials announced the contract, Huawei refused to disclose the "
+            "price.")
+    assert "transparency" in categories(text).get("huawei", set())
+
+
+@pytest.mark.parametrize("opening", ["The committee", "In March, the committee"])
+def test_companies_set_off_by_commas_after_urging_are_not_listed(categories, opening):
+    """"urging it to add two makers, X and Y, to the list": X and Y stand in apposition inside
+    the urging, not as a subject after a fronted phrase; and "In March, the committee wrote"
+    opens with a phrase of time, not with an aside holding the urging."""
+    text = (f"{opening} wrote to the FCC urging it to add two module makers, Quectel and "
+            "Hikvision, to the Covered List.")
+    found = categories(text)
+    assert "sanctions" not in found.get("quectel", set())
+    assert "sanctions" not in found.get("hikvision", set())
+
+
+@pytest.mark.parametrize("text", [
+    "Asked whether it would appeal, Hikvision refused to comment on the ban.",
+    "In March, asked whether it would appeal, Hikvision refused to comment on the ban."])
+def test_a_subject_after_a_fronted_question_still_acts(categories, text):
+    assert "transparency" in categories(text).get("hikvision", set())
+
+
+def test_their_means_the_list_of_its_own_sentence(categories):
+    """"their" after a list in its own sentence is that list, not a longer one named before."""
+    text = ("Hikvision, Dahua and Hytera were named in the report. The ministry banned Huawei and "
+            "ZTE from the core network, saying their equipment posed a risk to national security.")
+    found = categories(text)
+    assert "security" in found.get("huawei", set()) and "security" in found.get("zte", set())
+    assert "security" not in found.get("hikvision", set())
+
+
+def test_their_with_no_list_in_its_sentence_still_looks_back(categories):
+    text = ("Hikvision, Dahua and Hytera were named in the report. The ministry said their "
+            "equipment posed a risk to national security.")
+    found = categories(text)
+    assert all("security" in found.get(v, set()) for v in ("hikvision", "dahua", "hytera"))
+
+
+def test_and_with_a_new_subject_opens_a_clause_of_its_own(categories):
+    """"X are state-owned, and the regulator had revoked Y's licence": the revocation is Y's."""
+    text = ("China Mobile and China Unicom are owned by the state, and the regulator had already "
+            "revoked China Telecom's authorization to operate in 2021.")
+    found = categories(text)
+    assert "government_restriction" in found.get("china_telecom", set())
+    assert "government_restriction" not in found.get("china_mobile", set())
+
+
+def test_and_before_the_last_member_of_a_list_keeps_the_list(categories):
+    text = "Hikvision, Dahua, and Hytera were added to the Entity List in 2019."
+    found = categories(text)
+    assert all("sanctions" in found.get(v, set()) for v in ("hikvision", "dahua", "hytera"))
+
+
+def test_and_before_a_second_verb_keeps_the_subject(categories):
+    text = "Hytera was fined in 2019, and last year was added to the Entity List."
+    assert "sanctions" in categories(text).get("hytera", set())
+
+
+def test_companies_named_as_the_topic_of_a_clause_get_its_claim(categories):
+    """"For X, Y and Z, the ban covers ...": the ban is on the companies the clause opens with."""
+    text = ("For Hytera, Hikvision and Dahua, the ban covers equipment used for public safety and "
+            "the security of government buildings.")
+    found = categories(text)
+    assert all("government_restriction" in found.get(v, set())
+               for v in ("hytera", "hikvision", "dahua"))
+
+
+def test_a_company_named_after_for_inside_a_clause_is_no_topic(categories):
+    text = ("Councils that paid for Hytera radios last year say the ban covers equipment used for "
+            "public safety.")
+    assert "government_restriction" not in categories(text).get("hytera", set())
+
+
+def test_it_opening_a_quotation_does_not_reach_back_to_the_narration(categories):
+    """"Calling it a backdoor ...": "it" is the bug the speaker discusses, not the company the
+    sentence before named."""
+    text = ('Axis Communications\' head of research said there was no sign of that. "Calling it '
+            'a backdoor hides the real risk of spying," she said.')
+    assert "security" not in categories(text).get("axis_communications", set())
+
+
+def test_it_in_a_quotation_that_opened_a_sentence_before_still_refers_back(categories):
+    text = ('"Hikvision makes good cameras. But it can be forced to pass data to the state '
+            'security services," the minister said.')
+    assert "security" in categories(text).get("hikvision", set())
+
+
+def test_a_when_clause_is_not_closed_by_an_apposition_of_its_subject(categories):
+    """", when X, the state-owned operator, bought ...": the comma after X opens an apposition
+    describing X; the when-clause runs on."""
+    text = ("That changed in 2023, when China Mobile, the state-owned telecoms operator, bought a "
+            "stake in Dahua.")
+    assert "state_control" in categories(text).get("china_mobile", set())
+
+
+def test_a_report_after_a_fronted_participle_still_opens_the_clause(categories):
+    """"Opening the session, the chair said X, Y and Z are on the list": ", the chair said X," is
+    no aside, so X stays in the list."""
+    text = ("Opening the session, the chair said Hikvision, Dahua and Hytera are already on the "
+            "Covered List.")
+    found = categories(text)
+    assert all("sanctions" in found.get(v, set()) for v in ("hikvision", "dahua", "hytera"))
+
+
+def test_the_carrier_after_a_closing_when_clause_is_the_company_it_names(categories):
+    """"It began in 2019, when the regulator denied X's application, concluding that the
+    carrier ...": the when-clause is where the sentence goes, not an aside; "the carrier" is X."""
+    text = ("The process began in 2019, when the regulator denied China Mobile's application, "
+            "concluding that the carrier could be used by the Chinese government for espionage.")
+    assert "security" in categories(text).get("china_mobile", set())
