@@ -120,7 +120,8 @@ def attribute(match: RuleMatch, sentence: Sentence, mentions: list[Mention], bod
     if rejection is not None:
         return rejection
     if where == "before":
-        group += _companions(later, folded, lexicon)
+        group += (_likened(group, match.start, mentions, asides, folded, lexicon)
+                  + _companions(later, folded, lexicon))
     else:
         group += _gapped_companions(group, later, folded)
     ids = frozenset().union(*(m.vendor_ids for m in group))
@@ -444,6 +445,24 @@ def _companions(after: list[Mention], folded: str, lexicon: Lexicon) -> list[Men
     for index, mention in enumerate(after):
         if lexicon.joins_subject(folded, mention.start):
             return _list_starting(after[index:], folded, lexicon)
+    return []
+
+
+# "X, like Y, has been ...": an aside likening the subject to other companies.
+_LIKE = regex.compile(r",\s*(?:just\s+)?(?:like|as\s+with)\s")
+
+
+def _likened(group: list[Mention], match_start: int, mentions: list[Mention],
+             asides: list[tuple[int, int]], folded: str, lexicon: Lexicon) -> list[Mention]:
+    """"Hikvision, like its neighbour Dahua, has been on the list": what is said of the subject
+    in the predicate right after the likeness is said of the companies it is likened to (not so
+    "unlike Y", a point of comparison, nor a later predicate after a comma)."""
+    for start, end in asides:
+        if (start == group[-1].end and _LIKE.match(folded, start) is not None
+                and not _comma_outside(folded, end, match_start, asides)):
+            likened = [m for m in mentions if start <= m.start and m.end <= end
+                       and m.kind != "reference"]
+            return _list_ending(likened, folded, lexicon) if likened else []
     return []
 
 

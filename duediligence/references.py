@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -106,6 +107,12 @@ def resolve_references(text: str, folded: str, sentences: list[Sentence],
                      for b in bodies[bisect_left(body_starts, sentence.start):
                                      bisect_left(body_starts, sentence.end)]]
         entities.sort(key=lambda e: e.start)
+        if not here:
+            for mention in _introduced(text, folded, sentence, sentences[index + 1:index + 2],
+                                       known, lexicon):
+                resolved.append(mention)
+                entities.append(_Entity(mention.start, mention.end, mention.vendor_ids,
+                                        mention.surface, False))
         for start, end, kind, blocked, country in _references(folded, sentence, known, lexicon):
             surface = text[start:end]
             fits = _fits(country, countries)
@@ -129,6 +136,36 @@ def resolve_references(text: str, folded: str, sentences: list[Sentence],
         history.append(entities)
         read.append(sentence)
     return resolved
+
+
+@lru_cache(maxsize=4)
+def _description_patterns(nouns: tuple[str, ...]) -> tuple[regex.Pattern, regex.Pattern]:
+    """"a small Chinese surveillance company" and "The company, " opening a sentence."""
+    noun = "(?:" + "|".join(regex.escape(n) for n in sorted(nouns, key=len, reverse=True)) + ")"
+    indefinite = regex.compile(rf"\b(?:a|an)\s+((?:[\w'-]+\s+){{0,3}}?){noun}\b")
+    apposition = regex.compile(rf"\s*(?:the|this)\s+(?:[\w'-]+\s+){{0,3}}?{noun}\s*,\s*")
+    return indefinite, apposition
+
+
+def _introduced(text: str, folded: str, sentence: Sentence, following: list[Sentence],
+                known: _Companies, lexicon: Lexicon) -> list[Mention]:
+    """"A small Chinese surveillance company has filed patents ... The company, Shenzhen X Co.,
+    describes ...": a sentence naming no company introduces one the next sentence names in
+    apposition, so its description is that company."""
+    if not following:
+        return []
+    indefinite, apposition = _description_patterns(tuple(lexicon.body.references.company_nouns))
+    opening = apposition.match(folded, following[0].start, following[0].end)
+    named = known.first_from(opening.end()) if opening is not None else None
+    if named is None or named.start != opening.end():
+        return []
+    for description in indefinite.finditer(folded, sentence.start, sentence.end):
+        if set(description.group(1).split()) & lexicon.blocked_modifiers:
+            continue
+        surface = text[description.start():description.end()]
+        return [Mention(description.start(), description.end(), named.vendor_ids, "reference",
+                        surface, f"'{surface}' is named in the next sentence as '{named.surface}'")]
+    return []
 
 
 def _references(folded: str, sentence: Sentence, companies: _Companies,

@@ -546,48 +546,6 @@ def test_a_law_named_after_networks_is_no_company(categories):
     assert "security" in categories(text).get("huawei", set())
 
 
-def test_pushing_for_a_listing_is_no_listing(categories):
-    text = "Some lawmakers have pushed for Quectel to be added to the Covered List."
-    assert "sanctions" not in categories(text).get("quectel", set())
-
-
-def test_a_listing_after_lobbying_still_counts_when_done(categories):
-    text = "After lawmakers lobbied hard, the FCC added Quectel to the Covered List."
-    assert "sanctions" in categories(text).get("quectel", set())
-
-
-def test_headlines_under_a_related_links_heading_are_not_the_articles_text(categories):
-    """The lines under "Related stories" link to other articles; what they say is not this
-    article's claim about the companies it names."""
-    text = ("Axis Communications opened a new office in Leeds on Monday.\n\nRelated stories\n"
-            "- Hikvision added to the Entity List\n- Axis Communications fined by regulator\n\n"
-            "Comments are closed.")
-    found = categories(text)
-    assert "sanctions" not in found.get("hikvision", set())
-
-
-def test_a_paragraph_after_the_related_links_is_read_again(categories):
-    text = ("Axis Communications opened a new office in Leeds.\n\nRelated stories\n"
-            "- Axis opens a store\n\nHikvision was added to the Entity List in 2019.")
-    assert "sanctions" in categories(text).get("hikvision", set())
-
-
-def test_a_sentence_beginning_with_related_words_is_still_read(categories):
-    text = ("Related to the ban, Hikvision was added to the Entity List in 2019, the notice said "
-            "in a long paragraph about it.")
-    assert "sanctions" in categories(text).get("hikvision", set())
-
-
-def _claims_for(rule_set, typed: str, text: str) -> set[str]:
-    """The categories attributed to a vendor typed by name (perhaps outside the registry)."""
-    from duediligence.check import engine_for, resolve_vendor
-
-    vendor = resolve_vendor(typed, rule_set)
-    analysis = engine_for(rule_set, [vendor]).analyse(Document("case.txt", text, "0" * 64, 0))
-    category_of = {loaded.rule.id: loaded.rule.category for loaded in rule_set.rules}
-    return {category_of[c.rule_id] for c in analysis.claims if vendor.id in c.vendor_ids}
-
-
 def test_a_when_clause_between_commas_is_an_aside(categories):
     """", when officials announced the Huawei deal,": Huawei sits in an aside; the main clause
     (the new projects were kept secret) is not about it."""
@@ -600,6 +558,16 @@ def test_a_company_as_the_subject_after_a_when_clause_still_counts(categories):
     text = ("In 2019, when officials announced the contract, Huawei refused to disclose the "
             "price.")
     assert "transparency" in categories(text).get("huawei", set())
+
+
+def test_pushing_for_a_listing_is_no_listing(categories):
+    text = "Some lawmakers have pushed for Quectel to be added to the Covered List."
+    assert "sanctions" not in categories(text).get("quectel", set())
+
+
+def test_a_listing_after_lobbying_still_counts_when_done(categories):
+    text = "After lawmakers lobbied hard, the FCC added Quectel to the Covered List."
+    assert "sanctions" in categories(text).get("quectel", set())
 
 
 @pytest.mark.parametrize("opening", ["The committee", "In March, the committee"])
@@ -672,6 +640,28 @@ def test_a_company_named_after_for_inside_a_clause_is_no_topic(categories):
     assert "government_restriction" not in categories(text).get("hytera", set())
 
 
+def test_headlines_under_a_related_links_heading_are_not_the_articles_text(categories):
+    """The lines under "Related stories" link to other articles; what they say is not this
+    article's claim about the companies it names."""
+    text = ("Axis Communications opened a new office in Leeds on Monday.\n\nRelated stories\n"
+            "- Hikvision added to the Entity List\n- Axis Communications fined by regulator\n\n"
+            "Comments are closed.")
+    found = categories(text)
+    assert "sanctions" not in found.get("hikvision", set())
+
+
+def test_a_paragraph_after_the_related_links_is_read_again(categories):
+    text = ("Axis Communications opened a new office in Leeds.\n\nRelated stories\n"
+            "- Axis opens a store\n\nHikvision was added to the Entity List in 2019.")
+    assert "sanctions" in categories(text).get("hikvision", set())
+
+
+def test_a_sentence_beginning_with_related_words_is_still_read(categories):
+    text = ("Related to the ban, Hikvision was added to the Entity List in 2019, the notice said "
+            "in a long paragraph about it.")
+    assert "sanctions" in categories(text).get("hikvision", set())
+
+
 def test_it_opening_a_quotation_does_not_reach_back_to_the_narration(categories):
     """"Calling it a backdoor ...": "it" is the bug the speaker discusses, not the company the
     sentence before named."""
@@ -709,3 +699,51 @@ def test_the_carrier_after_a_closing_when_clause_is_the_company_it_names(categor
     text = ("The process began in 2019, when the regulator denied China Mobile's application, "
             "concluding that the carrier could be used by the Chinese government for espionage.")
     assert "security" in categories(text).get("china_mobile", set())
+
+
+def test_the_first_word_of_an_unknown_company_stands_for_it(categories):
+    """"Tanfeng Optics Ltd ... Tanfeng did not respond. ... the company said": the company is
+    Tanfeng (not in the registry), not the known vendor named before it."""
+    text = ("Tanfeng Optics Ltd makes lenses for Uniview. Uniview did not reply to letters. Tanfeng "
+            "did not respond either. In a statement, however, the company said its workers sign "
+            "contracts voluntarily.")
+    assert "vendor_response" not in categories(text).get("uniview", set())
+
+
+def test_a_word_the_text_uses_as_a_place_stands_for_no_company(categories):
+    text = ("Tanfeng Optics Ltd has a plant in Tanfeng. Uniview did not reply to letters. Tanfeng "
+            "police did not respond either. In a statement, however, the company said its "
+            "workers sign contracts voluntarily.")
+    assert "vendor_response" in categories(text).get("uniview", set())
+
+
+def test_a_company_the_subject_is_likened_to_shares_the_claim(categories):
+    """"X, like its neighbour Y, has been on the Entity List": Y is on it too."""
+    text = "Hikvision, like its Hangzhou neighbour Dahua, has been on the Entity List since 2019."
+    found = categories(text)
+    assert "sanctions" in found.get("dahua", set()) and "sanctions" in found.get("hikvision", set())
+
+
+def test_a_company_the_subject_is_likened_to_skips_a_later_predicate(categories):
+    text = ("Hikvision, like its Hangzhou neighbour Dahua, makes cameras, and in 2022 the FCC "
+            "stopped authorizing its devices, citing an unacceptable risk to national security.")
+    assert "security" not in categories(text).get("dahua", set())
+
+
+def test_a_company_the_subject_is_contrasted_with_does_not(categories):
+    text = "Hikvision, unlike its Swedish rival Axis Communications, is on the Entity List."
+    assert "sanctions" not in categories(text).get("axis_communications", set())
+
+
+def test_a_company_introduced_and_then_named_in_apposition_is_that_company(categories):
+    """"A small Chinese camera company has built ... The company, X, ...": the description in the
+    first sentence is X, named in the second."""
+    text = ("A small Chinese camera company has built a tool that sorts faces by ethnicity. The "
+            "company, Tiandy, describes the tool in a patent filed in 2019.")
+    assert "ethnic_profiling" in categories(text).get("tiandy", set())
+
+
+def test_a_company_named_next_without_apposition_is_not_the_one_introduced(categories):
+    text = ("A small Chinese camera company has built a tool that sorts faces by ethnicity. "
+            "Tiandy, a larger firm, said it sells no such tool.")
+    assert "ethnic_profiling" not in categories(text).get("tiandy", set())
