@@ -147,7 +147,7 @@ def _subject(match: RuleMatch, mentions: list[Mention], bodies: list[Span], fold
     inside = [m for m in inside if m.kind != "reference"] or inside   # "its existing X kit": X
     inside = inside or _describing_group(match, mentions, lo, hi)
     if match.vendor_side in ("before", "either") and before:
-        group = _list_ending(before, folded, lexicon)
+        group = _gapped_partner(before, _list_ending(before, folded, lexicon), folded)
         if _COORDINATED_VERB.search(folded, group[-1].end, match.start):
             # "X found that Y infringed Z's patents, and issued an order": the second verb shares
             # the first verb's subject, so the claim goes to the clause's first company.
@@ -161,14 +161,14 @@ def _subject(match: RuleMatch, mentions: list[Mention], bodies: list[Span], fold
             # it was the first verb's object, so the claim is about the company it names.
             if inside:
                 return _list_starting(inside, folded, lexicon), "inside", before, later
-            return _list_starting(after, folded, lexicon), "after", before, later
+            return _objects(after, later, folded, lexicon), "after", before, later
         else:
             return group, "before", before, later
         return group, "before", before, later
     if inside:
         return _list_starting(inside, folded, lexicon), "inside", before, later
     if match.vendor_side in ("after", "either") and after:
-        return _list_starting(after, folded, lexicon), "after", before, later
+        return _objects(after, later, folded, lexicon), "after", before, later
     if before and _FOR_TOPIC.fullmatch(folded, clause[2], before[0].start) is not None:
         topic = _list_starting(before, folded, lexicon)
         if folded.startswith(",", topic[-1].end):
@@ -440,6 +440,13 @@ def _list_starting(after: list[Mention], folded: str, lexicon: Lexicon) -> list[
     return group
 
 
+def _objects(after: list[Mention], later: list[Mention], folded: str,
+             lexicon: Lexicon) -> list[Mention]:
+    """The nearest company after the match with its list. Only the list's first member need be
+    within reach: "bars schools from buying ... gear made by X or Y" bars Y's gear too."""
+    return _list_starting(later[later.index(after[0]):], folded, lexicon)
+
+
 def _companions(after: list[Mention], folded: str, lexicon: Lexicon) -> list[Mention]:
     """Companies added to the subject later in the clause: "X was listed, alongside Y and Z"."""
     for index, mention in enumerate(after):
@@ -480,6 +487,17 @@ def _gapped_companions(group: list[Mention], later: list[Mention], folded: str) 
     return [m for m in later if m.start >= group[-1].end and m not in group
             and _AND_BEFORE.search(folded, max(0, m.start - 12), m.start) is not None
             and _GAPPED_POSSESSIVE.match(folded, m.end) is not None]
+
+
+def _gapped_partner(before: list[Mention], group: list[Mention],
+                    folded: str) -> list[Mention]:
+    """"revoked A's licence in 2021 and B's the following year, citing ...": B's gapped
+    possessive shares its verb with A's, so what follows is said of both."""
+    first = before.index(group[0])
+    if first == 0 or not _gapped_companions([before[first - 1]], group[:1], folded):
+        return group
+    partner = before[first - 1]
+    return [partner] + group if folded.startswith("'", partner.end) else group
 
 
 def _explain(group: list[Mention], where: str, size: int, allegation: bool) -> str:

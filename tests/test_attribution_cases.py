@@ -747,3 +747,62 @@ def test_a_company_named_next_without_apposition_is_not_the_one_introduced(categ
     text = ("A small Chinese camera company has built a tool that sorts faces by ethnicity. "
             "Tiandy, a larger firm, said it sells no such tool.")
     assert "ethnic_profiling" not in categories(text).get("tiandy", set())
+
+
+def test_possessives_joined_by_and_are_a_list(categories):
+    """"X's and Y's US units were added to the list": both companies' units were."""
+    text = "China Mobile's and China Telecom's US units were added to the Covered List in 2022."
+    found = categories(text)
+    assert "sanctions" in found.get("china_mobile", set())
+    assert "sanctions" in found.get("china_telecom", set())
+
+
+def test_a_possessive_naming_another_party_joins_no_list(categories):
+    text = "Hikvision's rival Axis Communications was praised, and Dahua was added to the Entity List."
+    assert "sanctions" not in categories(text).get("hikvision", set())
+
+
+def test_names_with_the_words_that_end_a_company_name_are_a_list(categories):
+    """"X International USA and Y Americas were added": the full names are listed together."""
+    text = ("The agency added China Mobile International USA and China Telecom Americas to the "
+            "Covered List in March.")
+    found = categories(text)
+    assert "sanctions" in found.get("china_mobile", set())
+    assert "sanctions" in found.get("china_telecom", set())
+
+
+def test_a_name_followed_by_an_ordinary_noun_phrase_joins_no_list(categories):
+    text = ("The agency praised China Mobile International for its network, and China Telecom "
+            "Americas was added to the Covered List in March.")
+    assert "sanctions" not in categories(text).get("china_mobile", set())
+
+
+def test_a_list_after_the_matched_words_is_whole_however_far_it_runs(categories):
+    """"bars schools from buying, or renewing contracts for, gear made by X or Y": Y's too."""
+    text = ("A state law bars public schools from buying, or renewing maintenance contracts for, "
+            "video equipment made by Hikvision or Dahua Technology.")
+    found = categories(text)
+    assert "government_restriction" in found.get("hikvision", set())
+    assert "government_restriction" in found.get("dahua", set())
+
+
+def test_a_company_far_after_the_matched_words_alone_is_out_of_reach(categories):
+    text = ("A state law bars public schools from buying, or renewing maintenance contracts for, "
+            "the kind of video equipment that is sold in shops by Dahua Technology.")
+    assert "government_restriction" not in categories(text).get("dahua", set())
+
+
+def test_what_follows_a_gapped_possessive_is_said_of_both_owners(categories):
+    """"revoked A's licence in 2021 and B's the following year, citing espionage risks": the
+    risks are cited against both."""
+    text = ("The regulator revoked China Telecom's licence in 2021 and China Unicom's the following "
+            "year, citing the risk that the Chinese state could use them for espionage.")
+    found = categories(text)
+    assert "security" in found.get("china_telecom", set())
+    assert "security" in found.get("china_unicom", set())
+
+
+def test_a_company_named_before_and_with_its_own_noun_is_no_gapped_partner(categories):
+    text = ("The regulator praised China Telecom's network in 2021 and fined China Unicom the "
+            "following year, citing the risk that the state could use it for espionage.")
+    assert "security" not in categories(text).get("china_telecom", set())
