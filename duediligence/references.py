@@ -119,6 +119,9 @@ def resolve_references(text: str, folded: str, sentences: list[Sentence],
             if blocked:
                 mention = Mention(start, end, frozenset({"~other"}), "reference", surface,
                                   f"'{surface}' names a different company")
+            elif kind == "counted":
+                mention = _numbered_group(text, start, end, entities, history, known,
+                                          sentences[index + 1:index + 2], fits, introducing=True)
             else:
                 mention = _resolve(text, folded, start, end, kind, entities, history, fits, named,
                                    read, lexicon, sentence.start)
@@ -128,7 +131,7 @@ def resolve_references(text: str, folded: str, sentences: list[Sentence],
             if mention is not None:
                 resolved.append(mention)
                 entities.append(_Entity(start, end, mention.vendor_ids, surface, False,
-                                        plural=kind in ("plural", "plural_pronoun")))
+                                        plural=kind in ("plural", "plural_pronoun", "counted")))
             elif kind == "pronoun" and _antecedent(entities, history, start, False, fits)[1]:
                 # "It" standing for a body keeps that body in focus for the next sentence.
                 entities.append(_Entity(start, end, None, surface, False))
@@ -145,6 +148,15 @@ def _description_patterns(nouns: tuple[str, ...]) -> tuple[regex.Pattern, regex.
     indefinite = regex.compile(rf"\b(?:a|an)\s+((?:[\w'-]+\s+){{0,3}}?){noun}\b")
     apposition = regex.compile(rf"\s*(?:the|this)\s+(?:[\w'-]+\s+){{0,3}}?{noun}\s*,\s*")
     return indefinite, apposition
+
+
+@lru_cache(maxsize=4)
+def _counted_pattern(nouns: tuple[str, ...]) -> regex.Pattern:
+    """"three Chinese artificial-intelligence companies": a number with no article before it."""
+    noun = "(?:" + "|".join(regex.escape(n) for n in sorted(nouns, key=len, reverse=True)) + ")"
+    number = "(?:" + "|".join(word for word, value in _COUNTS.items() if value >= 3) + r"|\d+)"
+    return regex.compile(rf"(?<!\b(?:the|these|those|all|of|both|top|first|last)\s+)\b{number}\s+"
+                         rf"((?:(?!other\b|more\b)[\w'-]+\s+){{0,3}}?){noun}\b")
 
 
 def _introduced(text: str, folded: str, sentence: Sentence, following: list[Sentence],
@@ -183,6 +195,11 @@ def _references(folded: str, sentence: Sentence, companies: _Companies,
         # "the Chinese vendors" names a country just as "the Chinese vendor" does.
         found.append((match.start(), match.end(), "plural", False,
                       lexicon.country_of(match.group(1))))
+    counted = _counted_pattern(tuple(lexicon.body.references.company_plural_nouns))
+    for match in counted.finditer(folded, sentence.start, sentence.end):
+        # "added three Chinese AI companies to its list": new companies, named next if at all.
+        found.append((match.start(), match.end(), "counted", False,
+                      lexicon.country_of(match.group(1))))
     for match in lexicon.product_reference.finditer(folded, sentence.start, sentence.end, words):
         found.append((match.start(), match.end(), "product", False, None))
     for match in lexicon.pronoun.finditer(folded, sentence.start, sentence.end, words):
@@ -198,18 +215,19 @@ def _references(folded: str, sentence: Sentence, companies: _Companies,
 
 def _numbered_group(text: str, start: int, end: int, entities: list[_Entity],
                     history: list[list[_Entity]], known: _Companies, following: list[Sentence],
-                    fits) -> Mention | None:
+                    fits, introducing: bool = False) -> Mention | None:
     """A reference stating its number ("all three operators", "the three big carriers") with no
     list of them: the companies named one by one in the latest sentences, when all the companies
-    named there are exactly that many; else (the reference introducing them) the companies the rest of its
-    sentence and the next one name, when exactly that many. Number agreement is what makes the
-    reading safe: any other count leaves the reference unresolved."""
+    named there are exactly that many; else (the reference introducing them, as "three Chinese
+    firms" always does) the companies the rest of its sentence and the next one name, when
+    exactly that many. Number agreement is what makes the reading safe: any other count leaves
+    the reference unresolved."""
     wanted = _count(text[start:end].lower())
     if wanted is None or wanted < 3:
         return None             # "both", "the two": too often a pair with an unknown member
     ids: frozenset[str] = frozenset()
-    for group in [[e for e in entities if e.start < start],
-                  *reversed(history[-LOOKBACK_SENTENCES:])]:
+    for group in [] if introducing else [[e for e in entities if e.start < start],
+                                         *reversed(history[-LOOKBACK_SENTENCES:])]:
         companies = [e for e in group if e.ids and not e.contrasted]
         if not all(fits(e) and not _listed_with_unknown(text, e, known) for e in companies):
             return None

@@ -806,3 +806,26 @@ def test_a_company_named_before_and_with_its_own_noun_is_no_gapped_partner(categ
     text = ("The regulator praised China Telecom's network in 2021 and fined China Unicom the "
             "following year, citing the risk that the state could use it for espionage.")
     assert "security" not in categories(text).get("china_telecom", set())
+
+
+def test_a_counted_group_introduced_is_the_companies_named_next(categories):
+    """"added three Chinese camera companies to its blacklist" followed by a sentence naming
+    exactly three: those are the three added."""
+    text = ("The regulator added three Chinese camera companies to its trade blacklist on Monday. "
+            "Hikvision, Dahua and Uniview were named in the notice.")
+    found = categories(text)
+    assert all("sanctions" in found.get(v, set()) for v in ("hikvision", "dahua", "uniview"))
+
+
+def test_a_counted_group_with_another_count_names_nobody(categories):
+    text = ("The regulator added four Chinese camera companies to its trade blacklist on Monday. "
+            "Hikvision, Dahua and Uniview were named in the notice.")
+    found = categories(text)
+    assert not any("sanctions" in found.get(v, set()) for v in ("hikvision", "dahua", "uniview"))
+
+
+def test_a_counted_group_does_not_reach_back_to_companies_named_before(categories):
+    text = ("Hikvision, Dahua and Uniview sell cameras in Europe. The regulator added three other "
+            "companies to its trade blacklist on Monday.")
+    found = categories(text)
+    assert not any("sanctions" in found.get(v, set()) for v in ("hikvision", "dahua", "uniview"))
