@@ -11,8 +11,8 @@ A claim counts for a vendor only when the vendor is what the claim is about. Wit
    company inside the matched words ("an audit of X found"); last, the nearest company after them
    ("a ban on X") unless a public body stands between ("sanctions on Russia hit X"); failing
    all three, the companies a clause opens with as its topic ("For X and Y, the ban covers ...").
-   A rule or pattern can insist on one side. A company named for comparison ("unlike X") stops the search:
-   the claim is about someone, just not about it.
+   A rule or pattern can insist on one side. A company named for comparison ("unlike X") stops
+   the search: the claim is about someone, just not about it.
 3. A company in a list ("X, Y and Z were added") brings the whole list along.
 4. Negation or modal wording in the clause before the matched words blocks the claim, and so
    does a question; allegation wording marks it, it does not block it.
@@ -99,7 +99,12 @@ def attribute(match: RuleMatch, sentence: Sentence, mentions: list[Mention], bod
     clause = _coordinated_clause(folded, clause_bounds(folded, sentence, match, lexicon), match,
                                  mentions)
     asides = _asides(folded, clause[0], match.start, lexicon)
+    speaker = (_quoted_speaker(match, sentence, mentions, folded, lexicon)
+               if match.rule.category in SPEAKERS else None)
     found = _subject(match, mentions, bodies, folded, lexicon, clause, asides)
+    if speaker is not None:
+        # "We reject the suggestion ...," a DJI representative said: the words are the speaker's.
+        found = ([speaker], "speaker", [], [])
     if isinstance(found, Rejection):
         return found
     group, where, before, later = found
@@ -203,6 +208,32 @@ def _coordinated_clause(folded: str, clause: tuple[int, int, int], match: RuleMa
 # "For X, Y and Z, the ban covers ...", "As for X, ...": a clause opening by naming what it is
 # about. Its own subject ("the ban") is no company, so the claim is the named companies'.
 _FOR_TOPIC = regex.compile(r"\s*(?:for|as\s+for|in\s+the\s+case\s+of|as\s+regards|regarding)\s+")
+
+
+# After a quotation: '," a DJI representative told', '," the company said', '," said X's ...'.
+_AFTER_QUOTE = regex.compile(r"\s*(?:(?:said|says|told|wrote|added)\s+)?((?:a|an|the|one)\s+)?")
+_SPEAKER_ROLE = regex.compile(r"(?:'s?)?(?:\s+[\w-]+){0,2}?\s+(?:said|says|told|wrote|added|stated)\b")
+
+
+def _quoted_speaker(match: RuleMatch, sentence: Sentence, mentions: list[Mention], folded: str,
+                    lexicon: Lexicon) -> Mention | None:
+    """The company that speaks the quotation the match stands in, when the quotation closes in
+    the sentence followed by its speaker: '"We reject the suggestion ...," a DJI representative
+    told senators'. Companies named inside the quotation are what is spoken of, not the speaker."""
+    line_start = folded.rfind("\n", 0, match.start) + 1
+    if folded.count('"', line_start, match.start) % 2 == 0:
+        return None
+    closing = folded.find('"', match.end, sentence.end)
+    if closing == -1:
+        return None
+    lead = _AFTER_QUOTE.match(folded, closing + 1)
+    speaker = next((m for m in mentions if m.start in (lead.start(1), lead.end())), None)
+    if speaker is None or not speaker.vendor_ids:
+        return None
+    said_before = lexicon.reporting_verbs.search(folded, closing + 1, lead.end()) is not None
+    if not said_before and _SPEAKER_ROLE.match(folded, speaker.end) is None:
+        return None
+    return speaker
 
 
 def _describing_group(match: RuleMatch, mentions: list[Mention], lo: int,
@@ -501,7 +532,8 @@ def _gapped_partner(before: list[Mention], group: list[Mention],
 
 
 def _explain(group: list[Mention], where: str, size: int, allegation: bool) -> str:
-    role = {"before": "subject", "after": "object", "inside": "topic", "fronted": "topic"}[where]
+    role = {"before": "subject", "after": "object", "inside": "topic", "fronted": "topic",
+            "speaker": "speaker"}[where]
     named = ", ".join(f"'{m.surface}'" for m in group)
     text = f"{named} is the {role} of the matched words in their clause"
     if size > 1:

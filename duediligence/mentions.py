@@ -224,7 +224,8 @@ class CompanyFinder:
             found.append(Mention(start, end, frozenset({"~" + name_key(surface)}),
                                  "unknown_company", surface,
                                  f"'{surface}' looks like another company (ends in a legal form)"))
-        return found + _short_forms(text, found, Coverage(spans + [(m.start, m.end) for m in found]))
+        named = Coverage(spans + [(m.start, m.end) for m in found])
+        return found + _short_forms(text, found, named)
 
     def bodies(self, folded: str) -> list[Span]:
         return [Span(*m.span()) for m in self._bodies.finditer(folded, timeout=2)]
@@ -252,11 +253,12 @@ def _short_forms(text: str, found: list[Mention], taken: Coverage) -> list[Menti
                 _AS_PLACE.format(word=regex.escape(word)), text, regex.IGNORECASE):
             continue
         first = companies[0]
-        for later in regex.finditer(rf"\b{regex.escape(word)}\b(?!\s+\p{{Lu}})", text, pos=first.end):
+        alone = regex.compile(rf"\b{regex.escape(word)}\b(?!\s+\p{{Lu}})")
+        for later in alone.finditer(text, first.end):
             if not taken.overlaps(later.start(), later.end()):
-                extra.append(Mention(later.start(), later.end(), first.vendor_ids, "unknown_company",
-                                     word, f"'{word}' is short for '{first.surface}', another "
-                                     "company"))
+                extra.append(Mention(later.start(), later.end(), first.vendor_ids,
+                                     "unknown_company", word,
+                                     f"'{word}' is short for '{first.surface}', another company"))
     return extra
 
 

@@ -526,7 +526,8 @@ def test_generic_trailing_words_are_dropped_from_a_typed_name(rule_set):
     "Mingrui" once introduced."""
     from duediligence.check import resolve_vendor
 
-    assert "tanglong" in {n.text for n in resolve_vendor("Wuxi Tanglong Aero Parts", rule_set).names}
+    names = {n.text for n in resolve_vendor("Wuxi Tanglong Aero Parts", rule_set).names}
+    assert "tanglong" in names
     assert "mingrui" in {n.text for n in resolve_vendor("Nanjing Mingrui Data Services",
                                                         rule_set).names}
 
@@ -704,9 +705,9 @@ def test_the_carrier_after_a_closing_when_clause_is_the_company_it_names(categor
 def test_the_first_word_of_an_unknown_company_stands_for_it(categories):
     """"Tanfeng Optics Ltd ... Tanfeng did not respond. ... the company said": the company is
     Tanfeng (not in the registry), not the known vendor named before it."""
-    text = ("Tanfeng Optics Ltd makes lenses for Uniview. Uniview did not reply to letters. Tanfeng "
-            "did not respond either. In a statement, however, the company said its workers sign "
-            "contracts voluntarily.")
+    text = ("Tanfeng Optics Ltd makes lenses for Uniview. Uniview did not reply to letters. "
+            "Tanfeng did not respond either. In a statement, however, the company said its workers "
+            "sign contracts voluntarily.")
     assert "vendor_response" not in categories(text).get("uniview", set())
 
 
@@ -758,7 +759,8 @@ def test_possessives_joined_by_and_are_a_list(categories):
 
 
 def test_a_possessive_naming_another_party_joins_no_list(categories):
-    text = "Hikvision's rival Axis Communications was praised, and Dahua was added to the Entity List."
+    text = ("Hikvision's rival Axis Communications was praised, and Dahua was added to the Entity "
+            "List.")
     assert "sanctions" not in categories(text).get("hikvision", set())
 
 
@@ -795,8 +797,8 @@ def test_a_company_far_after_the_matched_words_alone_is_out_of_reach(categories)
 def test_what_follows_a_gapped_possessive_is_said_of_both_owners(categories):
     """"revoked A's licence in 2021 and B's the following year, citing espionage risks": the
     risks are cited against both."""
-    text = ("The regulator revoked China Telecom's licence in 2021 and China Unicom's the following "
-            "year, citing the risk that the Chinese state could use them for espionage.")
+    text = ("The regulator revoked China Telecom's licence in 2021 and China Unicom's the "
+            "following year, citing the risk that the Chinese state could use them for espionage.")
     found = categories(text)
     assert "security" in found.get("china_telecom", set())
     assert "security" in found.get("china_unicom", set())
@@ -829,3 +831,18 @@ def test_a_counted_group_does_not_reach_back_to_companies_named_before(categorie
             "companies to its trade blacklist on Monday.")
     found = categories(text)
     assert not any("sanctions" in found.get(v, set()) for v in ("hikvision", "dahua", "uniview"))
+
+
+def test_the_speaker_named_after_a_quotation_is_the_one_responding(categories):
+    """'"We reject the claim ...," a DJI spokesman told senators': DJI is responding."""
+    text = ('"We reject the suggestion that our drones put any data at risk," a DJI spokesman '
+            "told senators.")
+    assert "vendor_response" in categories(text).get("dji", set())
+
+
+def test_a_company_named_in_a_quotation_by_another_company_is_not_responding(categories):
+    text = ('"Hikvision sells cameras too, and we reject any claim that our drones put data at '
+            'risk," a DJI spokesman told senators.')
+    found = categories(text)
+    assert "vendor_response" not in found.get("hikvision", set())
+    assert "vendor_response" in found.get("dji", set())
