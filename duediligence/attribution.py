@@ -9,9 +9,10 @@ A claim counts for a vendor only when the vendor is what the claim is about. Wit
 2. The subject is the nearest company before the matched words in that clause, skipping asides
    (", which ...,", "(...)") and points of comparison ("unlike X"); when there is none, the
    company inside the matched words ("an audit of X found"); last, the nearest company after them
-   ("a ban on X") unless a public body stands between ("sanctions on Russia hit X"). A rule or
-   pattern can insist on one side. A company named for comparison ("unlike X") stops the search:
-   the claim is about someone, just not about it.
+   ("a ban on X") unless a public body stands between ("sanctions on Russia hit X"); failing
+   all three, the companies a clause opens with as its topic ("For X and Y, the ban covers ...").
+   A rule or pattern can insist on one side. A company named for comparison ("unlike X") stops
+   the search: the claim is about someone, just not about it.
 3. A company in a list ("X, Y and Z were added") brings the whole list along.
 4. Negation or modal wording in the clause before the matched words blocks the claim, and so
    does a question; allegation wording marks it, it does not block it.
@@ -95,9 +96,15 @@ def attribute(match: RuleMatch, sentence: Sentence, mentions: list[Mention], bod
               folded: str, lexicon: Lexicon,
               other_matches: list[RuleMatch]) -> Attribution | Rejection:
     """Read the clause around ``match`` and decide whom it is about."""
-    clause = clause_bounds(folded, sentence, match, lexicon)
+    clause = _coordinated_clause(folded, clause_bounds(folded, sentence, match, lexicon), match,
+                                 mentions)
     asides = _asides(folded, clause[0], match.start, lexicon)
+    speaker = (_quoted_speaker(match, sentence, mentions, folded, lexicon)
+               if match.rule.category in SPEAKERS else None)
     found = _subject(match, mentions, bodies, folded, lexicon, clause, asides)
+    if speaker is not None:
+        # "We reject the suggestion ...," a DJI representative said: the words are the speaker's.
+        found = ([speaker], "speaker", [], [])
     if isinstance(found, Rejection):
         return found
     group, where, before, later = found
@@ -118,7 +125,8 @@ def attribute(match: RuleMatch, sentence: Sentence, mentions: list[Mention], bod
     if rejection is not None:
         return rejection
     if where == "before":
-        group += _companions(later, folded, lexicon)
+        group += (_likened(group, match.start, mentions, asides, folded, lexicon)
+                  + _companions(later, folded, lexicon))
     else:
         group += _gapped_companions(group, later, folded)
     ids = frozenset().union(*(m.vendor_ids for m in group))
@@ -144,7 +152,7 @@ def _subject(match: RuleMatch, mentions: list[Mention], bodies: list[Span], fold
     inside = [m for m in inside if m.kind != "reference"] or inside   # "its existing X kit": X
     inside = inside or _describing_group(match, mentions, lo, hi)
     if match.vendor_side in ("before", "either") and before:
-        group = _list_ending(before, folded, lexicon)
+        group = _gapped_partner(before, _list_ending(before, folded, lexicon), folded)
         if _COORDINATED_VERB.search(folded, group[-1].end, match.start):
             # "X found that Y infringed Z's patents, and issued an order": the second verb shares
             # the first verb's subject, so the claim goes to the clause's first company.
@@ -158,16 +166,74 @@ def _subject(match: RuleMatch, mentions: list[Mention], bodies: list[Span], fold
             # it was the first verb's object, so the claim is about the company it names.
             if inside:
                 return _list_starting(inside, folded, lexicon), "inside", before, later
-            return _list_starting(after, folded, lexicon), "after", before, later
+            return _objects(after, later, folded, lexicon), "after", before, later
         else:
             return group, "before", before, later
         return group, "before", before, later
     if inside:
         return _list_starting(inside, folded, lexicon), "inside", before, later
     if match.vendor_side in ("after", "either") and after:
-        return _list_starting(after, folded, lexicon), "after", before, later
+        return _objects(after, later, folded, lexicon), "after", before, later
+    if before and _FOR_TOPIC.fullmatch(folded, clause[2], before[0].start) is not None:
+        topic = _list_starting(before, folded, lexicon)
+        if folded.startswith(",", topic[-1].end):
+            return topic, "fronted", before, later
     side = {"before": "before", "after": "after"}.get(match.vendor_side, "before or after")
     return Rejection(f"no company {side} the matched words in their clause")
+
+
+# ", and the FCC had revoked ...", ", and British firms will be barred ...": "and" joining a
+# clause with a subject of its own (a few words, then an auxiliary verb). Not "and then was",
+# "and in 2020 was", "and last year was": a second verb of the same subject.
+_NEW_SUBJECT = regex.compile(
+    r",\s*and\s+(?!(?:then|also|so|thus|now|still|already|later|since|in|on|at|by|for|from|after|"
+    r"before|during|last|earlier|this|next|within|over|\w+ly)\b)"
+    r"(?:(?!(?:year|years|month|months|week|weeks|day|days|decade|time|\d+)\b)[\w'-]+\s+){1,5}?"
+    r"(?:will|would|was|were|is|are|has|have|had|can|could|must|should|did|does|do|may|might)\b")
+
+
+def _coordinated_clause(folded: str, clause: tuple[int, int, int], match: RuleMatch,
+                        mentions: list[Mention]) -> tuple[int, int, int]:
+    """The clause narrowed to the last coordinated clause before the match that has a subject of
+    its own, with no company in it (a company there is a list's last member: "X, Y, and Z
+    were"); the clause unchanged when there is none."""
+    lo, hi, opener = clause
+    for joined in _NEW_SUBJECT.finditer(folded, lo, match.start):
+        subject_end = folded.rfind(" ", joined.start(), joined.end())
+        if not any(joined.start() - 2 <= m.end and m.start < subject_end for m in mentions):
+            lo, opener = joined.start() + 1, joined.start()
+    return lo, hi, opener
+
+
+# "For X, Y and Z, the ban covers ...", "As for X, ...": a clause opening by naming what it is
+# about. Its own subject ("the ban") is no company, so the claim is the named companies'.
+_FOR_TOPIC = regex.compile(r"\s*(?:for|as\s+for|in\s+the\s+case\s+of|as\s+regards|regarding)\s+")
+
+
+# After a quotation: '," a DJI representative told', '," the company said', '," said X's ...'.
+_AFTER_QUOTE = regex.compile(r"\s*(?:(?:said|says|told|wrote|added)\s+)?((?:a|an|the|one)\s+)?")
+_SPEAKER_ROLE = regex.compile(r"(?:'s?)?(?:\s+[\w-]+){0,2}?\s+(?:said|says|told|wrote|added|stated)\b")
+
+
+def _quoted_speaker(match: RuleMatch, sentence: Sentence, mentions: list[Mention], folded: str,
+                    lexicon: Lexicon) -> Mention | None:
+    """The company that speaks the quotation the match stands in, when the quotation closes in
+    the sentence followed by its speaker: '"We reject the suggestion ...," a DJI representative
+    told senators'. Companies named inside the quotation are what is spoken of, not the speaker."""
+    line_start = folded.rfind("\n", 0, match.start) + 1
+    if folded.count('"', line_start, match.start) % 2 == 0:
+        return None
+    closing = folded.find('"', match.end, sentence.end)
+    if closing == -1:
+        return None
+    lead = _AFTER_QUOTE.match(folded, closing + 1)
+    speaker = next((m for m in mentions if m.start in (lead.start(1), lead.end())), None)
+    if speaker is None or not speaker.vendor_ids:
+        return None
+    said_before = lexicon.reporting_verbs.search(folded, closing + 1, lead.end()) is not None
+    if not said_before and _SPEAKER_ROLE.match(folded, speaker.end) is None:
+        return None
+    return speaker
 
 
 def _describing_group(match: RuleMatch, mentions: list[Mention], lo: int,
@@ -206,9 +272,11 @@ def _marker_rejection(match: RuleMatch, sentence: Sentence, group: list[Mention]
         return Rejection("denied or doubted in its clause")
     if "hypothetical" in match.rule.allow:
         return None
-    # A fronted phrase ("Asked whether ..., X declined") does not make the claim hypothetical.
+    # A fronted phrase ("Asked whether ..., X declined") does not make the claim hypothetical. A
+    # company set off by commas on both sides ("urging it to add two makers, X and Y, to the
+    # list") is an apposition inside the phrase, not the subject after it.
     hypothetical_start = opener
-    if where == "before":
+    if where == "before" and not _comma_outside(folded, group[-1].end, match.start, asides):
         hypothetical_start = max(opener, folded.rfind(",", opener, group[0].start) + 1)
     if _marker(lexicon.hypothetical, folded, hypothetical_start, match.start, blocked):
         return Rejection("hypothetical or conditional wording in its clause")
@@ -273,11 +341,16 @@ def _recipient_of_goods(match: RuleMatch, group: list[Mention], later: list[Ment
 
 def clause_bounds(folded: str, sentence: Sentence, match: RuleMatch,
                   lexicon: Lexicon) -> tuple[int, int, int]:
-    """The clause around the match (start, end), and where the break that opened it starts."""
+    """The clause around the match (start, end), and where the break that opened it starts.
+
+    A break inside a relative or "when" clause set off by commas before the match (", when
+    officials announced the deal,") belongs to that clause: the main clause runs on around it."""
     lo, hi, opener = sentence.start, sentence.end, sentence.start
+    asides = [(start, end) for start, end in _asides(folded, sentence.start, match.start, lexicon)
+              if _SUBORDINATE.match(folded, start) is not None]
     for start, end in _clause_breaks(folded, sentence.start, sentence.end,
                                      (lexicon.clause_breaks, lexicon.reporting_verbs)):
-        if _relative_report(folded, sentence.start, start, end):
+        if _relative_report(folded, sentence.start, start, end) or _inside_any(start, asides):
             continue
         if end <= match.start and end > lo:
             lo, opener = end, start
@@ -286,6 +359,8 @@ def clause_bounds(folded: str, sentence: Sentence, match: RuleMatch,
     return lo, hi, opener
 
 
+# ", which ...", ", when ...": an aside with a verb of its own (unlike ", the chair said X,").
+_SUBORDINATE = regex.compile(r"(?:,|\s-)\s*(?:which|who|whose|whom|when)\b")
 # "..., which rights groups say are used", "equipment it says poses a risk": a report inside a
 # relative clause, whose reported verb follows at once.
 _RELATIVE_REPORTER = regex.compile(
@@ -313,10 +388,35 @@ def _clause_breaks(folded: str, start: int, end: int,
     return tuple(brk.span() for pattern in patterns for brk in pattern.finditer(folded, start, end))
 
 
+# "In August, the committee wrote ...": a phrase of time or place opening the clause, whose comma
+# is followed by the clause's own subject rather than by an aside.
+_FRONTED = regex.compile(r"\s*(?:in|on|at|after|before|during|since|until|by|from|within|over|"
+                         r"last|earlier|later|this|next|following)\b[^,;]*")
+
+
+# ", when officials announced the X deal, the projects were ...": a when-clause of four words or
+# more set off by commas inside a clause (an apposition ", when X, the operator," is not one).
+_WHEN_ASIDE = regex.compile(r"(?:,|\s-)\s*when\s+(?:[^,;()\s]+\s+){3,}[^,;()]{0,120}?(?:,|\s-\s)")
+
+
 def _asides(folded: str, lo: int, stop: int, lexicon: Lexicon) -> list[tuple[int, int]]:
     """Parenthetical asides that end before ``stop``: what they name is not the subject."""
-    return [m.span() for m in lexicon.parenthetical.finditer(folded, lo, stop, overlapped=False)
-            if m.end() <= stop]
+    found: list[tuple[int, int]] = []
+    position = lo
+    while (aside := _next_aside(folded, position, stop, lexicon)) is not None:
+        if not found and _FRONTED.fullmatch(folded, lo, aside.start()) is not None:
+            position = aside.start() + 1    # the comma closes the fronted phrase
+            continue
+        found.append(aside.span())
+        position = aside.end()
+    return found
+
+
+def _next_aside(folded: str, position: int, stop: int, lexicon: Lexicon) -> regex.Match | None:
+    """The first aside (parenthetical or when-clause) in ``folded[position:stop]``."""
+    hits = [hit for pattern in (lexicon.parenthetical, _WHEN_ASIDE)
+            if (hit := pattern.search(folded, position, stop)) is not None]
+    return min(hits, key=lambda hit: hit.start(), default=None)
 
 
 def _possessive_in_phrase(mention: Mention, folded: str) -> bool:
@@ -324,6 +424,11 @@ def _possessive_in_phrase(mention: Mention, folded: str) -> bool:
     return mention.kind == "reference" and mention.surface.lower() == "its" and regex.search(
         r"\b(?:from|in|on|of|to|with|for|by|at|into|across|over|about|under|within)\s+$",
         folded[max(0, mention.start - 12):mention.start]) is not None
+
+
+def _comma_outside(folded: str, start: int, end: int, asides: list[tuple[int, int]]) -> bool:
+    """Whether a comma that belongs to no aside stands in folded[start:end]."""
+    return any(folded[i] == "," and not _inside_any(i, asides) for i in range(start, end))
 
 
 def _inside_any(position: int, spans: list[tuple[int, int]]) -> bool:
@@ -366,11 +471,36 @@ def _list_starting(after: list[Mention], folded: str, lexicon: Lexicon) -> list[
     return group
 
 
+def _objects(after: list[Mention], later: list[Mention], folded: str,
+             lexicon: Lexicon) -> list[Mention]:
+    """The nearest company after the match with its list. Only the list's first member need be
+    within reach: "bars schools from buying ... gear made by X or Y" bars Y's gear too."""
+    return _list_starting(later[later.index(after[0]):], folded, lexicon)
+
+
 def _companions(after: list[Mention], folded: str, lexicon: Lexicon) -> list[Mention]:
     """Companies added to the subject later in the clause: "X was listed, alongside Y and Z"."""
     for index, mention in enumerate(after):
         if lexicon.joins_subject(folded, mention.start):
             return _list_starting(after[index:], folded, lexicon)
+    return []
+
+
+# "X, like Y, has been ...": an aside likening the subject to other companies.
+_LIKE = regex.compile(r",\s*(?:just\s+)?(?:like|as\s+with)\s")
+
+
+def _likened(group: list[Mention], match_start: int, mentions: list[Mention],
+             asides: list[tuple[int, int]], folded: str, lexicon: Lexicon) -> list[Mention]:
+    """"Hikvision, like its neighbour Dahua, has been on the list": what is said of the subject
+    in the predicate right after the likeness is said of the companies it is likened to (not so
+    "unlike Y", a point of comparison, nor a later predicate after a comma)."""
+    for start, end in asides:
+        if (start == group[-1].end and _LIKE.match(folded, start) is not None
+                and not _comma_outside(folded, end, match_start, asides)):
+            likened = [m for m in mentions if start <= m.start and m.end <= end
+                       and m.kind != "reference"]
+            return _list_ending(likened, folded, lexicon) if likened else []
     return []
 
 
@@ -390,8 +520,20 @@ def _gapped_companions(group: list[Mention], later: list[Mention], folded: str) 
             and _GAPPED_POSSESSIVE.match(folded, m.end) is not None]
 
 
+def _gapped_partner(before: list[Mention], group: list[Mention],
+                    folded: str) -> list[Mention]:
+    """"revoked A's licence in 2021 and B's the following year, citing ...": B's gapped
+    possessive shares its verb with A's, so what follows is said of both."""
+    first = before.index(group[0])
+    if first == 0 or not _gapped_companions([before[first - 1]], group[:1], folded):
+        return group
+    partner = before[first - 1]
+    return [partner] + group if folded.startswith("'", partner.end) else group
+
+
 def _explain(group: list[Mention], where: str, size: int, allegation: bool) -> str:
-    role = {"before": "subject", "after": "object", "inside": "topic"}[where]
+    role = {"before": "subject", "after": "object", "inside": "topic", "fronted": "topic",
+            "speaker": "speaker"}[where]
     named = ", ".join(f"'{m.surface}'" for m in group)
     text = f"{named} is the {role} of the matched words in their clause"
     if size > 1:

@@ -214,7 +214,8 @@ class CompanyFinder:
 
     def unknown_companies(self, text: str, known: list[Mention], bodies: list[Span]) -> list[Mention]:
         found = []
-        taken = Coverage([(m.start, m.end) for m in known] + [(b.start, b.end) for b in bodies])
+        spans = [(m.start, m.end) for m in known] + [(b.start, b.end) for b in bodies]
+        taken = Coverage(spans)
         for match in self._company.finditer(text, timeout=2):
             start, end = match.span()
             if taken.overlaps(start, end):
@@ -223,10 +224,42 @@ class CompanyFinder:
             found.append(Mention(start, end, frozenset({"~" + name_key(surface)}),
                                  "unknown_company", surface,
                                  f"'{surface}' looks like another company (ends in a legal form)"))
-        return found
+        named = Coverage(spans + [(m.start, m.end) for m in found])
+        return found + _short_forms(text, found, named)
 
     def bodies(self, folded: str) -> list[Span]:
         return [Span(*m.span()) for m in self._bodies.finditer(folded, timeout=2)]
+
+
+# The first word of a company's name, distinctive enough to stand for it alone ("Lianfeng").
+_FIRST_WORD = regex.compile(r"\p{Lu}[\p{L}\p{N}]{4,}(?=\s)")
+# "in Shenzhen", "Shenzhen-based": the word names a place in this text, not a company.
+_AS_PLACE = r"(?:\b(?:in|at|from|near|of)\s+{word}\b|\b{word}-)"
+
+
+def _short_forms(text: str, found: list[Mention], taken: Coverage) -> list[Mention]:
+    """"Lianfeng Optoelectronics Co., Ltd ... Lianfeng did not respond": an unknown company named
+    in full and then by the first word of its name is the same company there. Such a mention only
+    keeps a claim from sliding onto a known company named nearby; it accuses no one. A word two
+    such companies share, or one the text uses as a place, stands for neither."""
+    by_word: dict[str, list[Mention]] = {}
+    for company in found:
+        word = _FIRST_WORD.match(company.surface)
+        if word is not None:
+            by_word.setdefault(word.group(), []).append(company)
+    extra = []
+    for word, companies in by_word.items():
+        if len({c.vendor_ids for c in companies}) > 1 or regex.search(
+                _AS_PLACE.format(word=regex.escape(word)), text, regex.IGNORECASE):
+            continue
+        first = companies[0]
+        alone = regex.compile(rf"\b{regex.escape(word)}\b(?!\s+\p{{Lu}})")
+        for later in alone.finditer(text, first.end):
+            if not taken.overlaps(later.start(), later.end()):
+                extra.append(Mention(later.start(), later.end(), first.vendor_ids,
+                                     "unknown_company", word,
+                                     f"'{word}' is short for '{first.surface}', another company"))
+    return extra
 
 
 def _swapped(key: str, choice: str) -> bool:

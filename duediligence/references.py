@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -106,12 +107,21 @@ def resolve_references(text: str, folded: str, sentences: list[Sentence],
                      for b in bodies[bisect_left(body_starts, sentence.start):
                                      bisect_left(body_starts, sentence.end)]]
         entities.sort(key=lambda e: e.start)
+        if not here:
+            for mention in _introduced(text, folded, sentence, sentences[index + 1:index + 2],
+                                       known, lexicon):
+                resolved.append(mention)
+                entities.append(_Entity(mention.start, mention.end, mention.vendor_ids,
+                                        mention.surface, False))
         for start, end, kind, blocked, country in _references(folded, sentence, known, lexicon):
             surface = text[start:end]
             fits = _fits(country, countries)
             if blocked:
                 mention = Mention(start, end, frozenset({"~other"}), "reference", surface,
                                   f"'{surface}' names a different company")
+            elif kind == "counted":
+                mention = _numbered_group(text, start, end, entities, history, known,
+                                          sentences[index + 1:index + 2], fits, introducing=True)
             else:
                 mention = _resolve(text, folded, start, end, kind, entities, history, fits, named,
                                    read, lexicon, sentence.start)
@@ -121,7 +131,7 @@ def resolve_references(text: str, folded: str, sentences: list[Sentence],
             if mention is not None:
                 resolved.append(mention)
                 entities.append(_Entity(start, end, mention.vendor_ids, surface, False,
-                                        plural=kind in ("plural", "plural_pronoun")))
+                                        plural=kind in ("plural", "plural_pronoun", "counted")))
             elif kind == "pronoun" and _antecedent(entities, history, start, False, fits)[1]:
                 # "It" standing for a body keeps that body in focus for the next sentence.
                 entities.append(_Entity(start, end, None, surface, False))
@@ -129,6 +139,45 @@ def resolve_references(text: str, folded: str, sentences: list[Sentence],
         history.append(entities)
         read.append(sentence)
     return resolved
+
+
+@lru_cache(maxsize=4)
+def _description_patterns(nouns: tuple[str, ...]) -> tuple[regex.Pattern, regex.Pattern]:
+    """"a small Chinese surveillance company" and "The company, " opening a sentence."""
+    noun = "(?:" + "|".join(regex.escape(n) for n in sorted(nouns, key=len, reverse=True)) + ")"
+    indefinite = regex.compile(rf"\b(?:a|an)\s+((?:[\w'-]+\s+){{0,3}}?){noun}\b")
+    apposition = regex.compile(rf"\s*(?:the|this)\s+(?:[\w'-]+\s+){{0,3}}?{noun}\s*,\s*")
+    return indefinite, apposition
+
+
+@lru_cache(maxsize=4)
+def _counted_pattern(nouns: tuple[str, ...]) -> regex.Pattern:
+    """"three Chinese artificial-intelligence companies": a number with no article before it."""
+    noun = "(?:" + "|".join(regex.escape(n) for n in sorted(nouns, key=len, reverse=True)) + ")"
+    number = "(?:" + "|".join(word for word, value in _COUNTS.items() if value >= 3) + r"|\d+)"
+    return regex.compile(rf"(?<!\b(?:the|these|those|all|of|both|top|first|last)\s+)\b{number}\s+"
+                         rf"((?:(?!other\b|more\b)[\w'-]+\s+){{0,3}}?){noun}\b")
+
+
+def _introduced(text: str, folded: str, sentence: Sentence, following: list[Sentence],
+                known: _Companies, lexicon: Lexicon) -> list[Mention]:
+    """"A small Chinese surveillance company has filed patents ... The company, Shenzhen X Co.,
+    describes ...": a sentence naming no company introduces one the next sentence names in
+    apposition, so its description is that company."""
+    if not following:
+        return []
+    indefinite, apposition = _description_patterns(tuple(lexicon.body.references.company_nouns))
+    opening = apposition.match(folded, following[0].start, following[0].end)
+    named = known.first_from(opening.end()) if opening is not None else None
+    if named is None or named.start != opening.end():
+        return []
+    for description in indefinite.finditer(folded, sentence.start, sentence.end):
+        if set(description.group(1).split()) & lexicon.blocked_modifiers:
+            continue
+        surface = text[description.start():description.end()]
+        return [Mention(description.start(), description.end(), named.vendor_ids, "reference",
+                        surface, f"'{surface}' is named in the next sentence as '{named.surface}'")]
+    return []
 
 
 def _references(folded: str, sentence: Sentence, companies: _Companies,
@@ -146,6 +195,11 @@ def _references(folded: str, sentence: Sentence, companies: _Companies,
         # "the Chinese vendors" names a country just as "the Chinese vendor" does.
         found.append((match.start(), match.end(), "plural", False,
                       lexicon.country_of(match.group(1))))
+    counted = _counted_pattern(tuple(lexicon.body.references.company_plural_nouns))
+    for match in counted.finditer(folded, sentence.start, sentence.end):
+        # "added three Chinese AI companies to its list": new companies, named next if at all.
+        found.append((match.start(), match.end(), "counted", False,
+                      lexicon.country_of(match.group(1))))
     for match in lexicon.product_reference.finditer(folded, sentence.start, sentence.end, words):
         found.append((match.start(), match.end(), "product", False, None))
     for match in lexicon.pronoun.finditer(folded, sentence.start, sentence.end, words):
@@ -161,18 +215,19 @@ def _references(folded: str, sentence: Sentence, companies: _Companies,
 
 def _numbered_group(text: str, start: int, end: int, entities: list[_Entity],
                     history: list[list[_Entity]], known: _Companies, following: list[Sentence],
-                    fits) -> Mention | None:
+                    fits, introducing: bool = False) -> Mention | None:
     """A reference stating its number ("all three operators", "the three big carriers") with no
     list of them: the companies named one by one in the latest sentences, when all the companies
-    named there are exactly that many; else (the reference introducing them) the companies the rest of its
-    sentence and the next one name, when exactly that many. Number agreement is what makes the
-    reading safe: any other count leaves the reference unresolved."""
+    named there are exactly that many; else (the reference introducing them, as "three Chinese
+    firms" always does) the companies the rest of its sentence and the next one name, when
+    exactly that many. Number agreement is what makes the reading safe: any other count leaves
+    the reference unresolved."""
     wanted = _count(text[start:end].lower())
     if wanted is None or wanted < 3:
         return None             # "both", "the two": too often a pair with an unknown member
     ids: frozenset[str] = frozenset()
-    for group in [[e for e in entities if e.start < start],
-                  *reversed(history[-LOOKBACK_SENTENCES:])]:
+    for group in [] if introducing else [[e for e in entities if e.start < start],
+                                         *reversed(history[-LOOKBACK_SENTENCES:])]:
         companies = [e for e in group if e.ids and not e.contrasted]
         if not all(fits(e) and not _listed_with_unknown(text, e, known) for e in companies):
             return None
@@ -254,7 +309,11 @@ def _resolve(text: str, folded: str, start: int, end: int, kind: str, entities: 
     elif kind == "plural_pronoun":
         if _plural_body_before(entities, start):
             return None         # "urged governments to keep them out of their networks"
-        ids, antecedent = _salient_list(entities, history[-1:], start, None, lists, fits)
+        # "For X and Y, the ban applies to all their gear": a list in the pronoun's own sentence
+        # is nearer than any list before it, however often that one was named.
+        ids, antecedent = _salient_list(entities, [], start, None, lists, fits)
+        if antecedent is None:
+            ids, antecedent = _salient_list(entities, history[-1:], start, None, lists, fits)
         if antecedent is None:
             return None         # "they" with no list nearby: people, cameras ...
     elif kind == "pronoun" and (speaker := _unknown_speaker(text, entities, sentence_start, start)):
@@ -267,7 +326,8 @@ def _resolve(text: str, folded: str, start: int, end: int, kind: str, entities: 
         return Mention(start, end, frozenset(), "reference", surface,
                        f"'{surface}' refers back to '{speaker}', a name not in the registry")
     else:
-        early = kind == "singular" or len(text[sentence_start:start].split()) < PRONOUN_REACH
+        early = (kind == "singular" or len(text[sentence_start:start].split()) < PRONOUN_REACH
+                 and not _quote_opened_in(folded, sentence_start, start))
         subject = _subject_of_verb(folded, entities, start, lexicon) if kind == "pronoun" else None
         if subject is not None:
             # "the Treasury placed it on a list": "it" is the object, so not the verb's subject
@@ -286,6 +346,15 @@ def _resolve(text: str, folded: str, start: int, end: int, kind: str, entities: 
     line = text.count("\n", 0, antecedent.start) + 1
     return Mention(start, end, ids, "reference", surface,
                    f"'{surface}' refers back to '{antecedent.surface}' (line {line})")
+
+
+def _quote_opened_in(folded: str, sentence_start: int, position: int) -> bool:
+    """Whether ``position`` stands in a quotation that opened in its own sentence. ""Calling it a
+    backdoor misses the point," she said": "it" is what the speaker talks about, not a company
+    named in the narration before the quotation."""
+    line_start = folded.rfind("\n", 0, position) + 1
+    opened = folded.rfind('"', line_start, position)
+    return opened >= sentence_start and folded.count('"', line_start, position) % 2 == 1
 
 
 def _plural_body_before(entities: list[_Entity], position: int) -> bool:

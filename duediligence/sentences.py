@@ -25,6 +25,12 @@ _BOUNDARY = regex.compile(r"""[.!?]+['"’”)\]]*(?=\s+['"‘“(\[]?[\p{Lu}\p{
 # Searched backwards from the full stop, so the cost is the word's length, not the sentence's.
 _WORD_BEFORE = regex.compile(r"(?r)([\p{L}.]+)$")
 _LINE = regex.compile(r"[^\n]+")
+# "Related stories", "MOST READ", "Read more:": a heading over links to other articles. The
+# lines under it, up to the next blank line, are those articles' headlines, not this one's text.
+_LINKS_HEADING = regex.compile(
+    r"\s*(?:related|more\s+(?:on|from|about|in)|most\s+(?:read|popular|viewed|shared)|"
+    r"read\s+more|see\s+also|also\s+read|you\s+may\s+also\s+like|"
+    r"further\s+reading)\b[^.!?\n]{0,40}", regex.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -35,9 +41,22 @@ class Sentence:
 
 
 def split_sentences(text: str, start: int = 0) -> Iterator[Sentence]:
-    """Yield the sentences of ``text[start:]``, stripped of surrounding whitespace."""
+    """Yield the sentences of ``text[start:]``, stripped of surrounding whitespace, leaving out
+    the headlines listed under a heading of links to other articles."""
+    in_links = False
+    previous_end = start
     for line in _LINE.finditer(text, start):
-        yield from _split_line(text, line.start(), line.end())
+        blank_before = text.count("\n", previous_end, line.start()) > 1
+        previous_end = line.end()
+        if not line.group().strip():
+            in_links = False
+            continue
+        if _LINKS_HEADING.fullmatch(text, line.start(), line.end()) is not None:
+            in_links = True
+            continue
+        in_links = in_links and not blank_before
+        if not in_links:
+            yield from _split_line(text, line.start(), line.end())
 
 
 def _split_line(text: str, start: int, end: int) -> Iterator[Sentence]:

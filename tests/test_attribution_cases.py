@@ -505,3 +505,344 @@ def test_a_company_inside_a_bodys_words_is_not_the_one_responding(categories):
     text = ("The authority said an investigation had found that Clearview built an illegal "
             "database of faces.")
     assert "vendor_response" not in categories(text).get("clearview_ai", set())
+
+
+def test_a_verb_inside_a_hyphenated_compound_opens_no_clause(categories):
+    """"an early-warning tool": "warning" is part of an adjective, not a reporting verb that
+    would cut the subject off from what it sells."""
+    text = ("The agency said Megvii had sold an early-warning tool able to pick out people of "
+            "Uyghur ethnicity in crowds.")
+    assert "ethnic_profiling" in categories(text).get("megvii", set())
+
+
+def test_a_reporting_verb_standing_alone_still_opens_a_clause(categories):
+    text = ("Axis Communications kept warning that some tools pick out people of Uyghur "
+            "ethnicity in crowds.")
+    assert "ethnic_profiling" not in categories(text).get("axis_communications", set())
+
+
+def test_generic_trailing_words_are_dropped_from_a_typed_name(rule_set):
+    """"Wuxi Tanglong Aero Parts" and "Taizhou Mingrui Data Services" are written "Tanglong" and
+    "Mingrui" once introduced."""
+    from duediligence.check import resolve_vendor
+
+    names = {n.text for n in resolve_vendor("Wuxi Tanglong Aero Parts", rule_set).names}
+    assert "tanglong" in names
+    assert "mingrui" in {n.text for n in resolve_vendor("Nanjing Mingrui Data Services",
+                                                        rule_set).names}
+
+
+def test_a_typed_name_is_not_shortened_to_a_short_common_word(rule_set):
+    """"Data Services Ltd" keeps its full name: "data" alone is too short to be distinctive."""
+    from duediligence.check import resolve_vendor
+
+    assert "data" not in {n.text for n in resolve_vendor("Data Services Ltd", rule_set).names}
+
+
+def test_a_law_named_after_networks_is_no_company(categories):
+    """"the Secure and Trusted Communications Networks Act": a law, not a company that would
+    stand as the subject of what follows."""
+    text = ("Huawei was listed under the Secure and Trusted Communications Networks Act, which "
+            "treats its gear as an unacceptable risk to national security.")
+    assert "security" in categories(text).get("huawei", set())
+
+
+def test_a_when_clause_between_commas_is_an_aside(categories):
+    """", when officials announced the Huawei deal,": Huawei sits in an aside; the main clause
+    (the new projects were kept secret) is not about it."""
+    text = ("Unlike in 2019, when officials announced the Huawei contract, the new projects were "
+            "kept out of public view.")
+    assert "transparency" not in categories(text).get("huawei", set())
+
+
+def test_a_company_as_the_subject_after_a_when_clause_still_counts(categories):
+    text = ("In 2019, when officials announced the contract, Huawei refused to disclose the "
+            "price.")
+    assert "transparency" in categories(text).get("huawei", set())
+
+
+def test_pushing_for_a_listing_is_no_listing(categories):
+    text = "Some lawmakers have pushed for Quectel to be added to the Covered List."
+    assert "sanctions" not in categories(text).get("quectel", set())
+
+
+def test_a_listing_after_lobbying_still_counts_when_done(categories):
+    text = "After lawmakers lobbied hard, the FCC added Quectel to the Covered List."
+    assert "sanctions" in categories(text).get("quectel", set())
+
+
+@pytest.mark.parametrize("opening", ["The committee", "In March, the committee"])
+def test_companies_set_off_by_commas_after_urging_are_not_listed(categories, opening):
+    """"urging it to add two makers, X and Y, to the list": X and Y stand in apposition inside
+    the urging, not as a subject after a fronted phrase; and "In March, the committee wrote"
+    opens with a phrase of time, not with an aside holding the urging."""
+    text = (f"{opening} wrote to the FCC urging it to add two module makers, Quectel and "
+            "Hikvision, to the Covered List.")
+    found = categories(text)
+    assert "sanctions" not in found.get("quectel", set())
+    assert "sanctions" not in found.get("hikvision", set())
+
+
+@pytest.mark.parametrize("text", [
+    "Asked whether it would appeal, Hikvision refused to comment on the ban.",
+    "In March, asked whether it would appeal, Hikvision refused to comment on the ban."])
+def test_a_subject_after_a_fronted_question_still_acts(categories, text):
+    assert "transparency" in categories(text).get("hikvision", set())
+
+
+def test_their_means_the_list_of_its_own_sentence(categories):
+    """"their" after a list in its own sentence is that list, not a longer one named before."""
+    text = ("Hikvision, Dahua and Hytera were named in the report. The ministry banned Huawei and "
+            "ZTE from the core network, saying their equipment posed a risk to national security.")
+    found = categories(text)
+    assert "security" in found.get("huawei", set()) and "security" in found.get("zte", set())
+    assert "security" not in found.get("hikvision", set())
+
+
+def test_their_with_no_list_in_its_sentence_still_looks_back(categories):
+    text = ("Hikvision, Dahua and Hytera were named in the report. The ministry said their "
+            "equipment posed a risk to national security.")
+    found = categories(text)
+    assert all("security" in found.get(v, set()) for v in ("hikvision", "dahua", "hytera"))
+
+
+def test_and_with_a_new_subject_opens_a_clause_of_its_own(categories):
+    """"X are state-owned, and the regulator had revoked Y's licence": the revocation is Y's."""
+    text = ("China Mobile and China Unicom are owned by the state, and the regulator had already "
+            "revoked China Telecom's authorization to operate in 2021.")
+    found = categories(text)
+    assert "government_restriction" in found.get("china_telecom", set())
+    assert "government_restriction" not in found.get("china_mobile", set())
+
+
+def test_and_before_the_last_member_of_a_list_keeps_the_list(categories):
+    text = "Hikvision, Dahua, and Hytera were added to the Entity List in 2019."
+    found = categories(text)
+    assert all("sanctions" in found.get(v, set()) for v in ("hikvision", "dahua", "hytera"))
+
+
+def test_and_before_a_second_verb_keeps_the_subject(categories):
+    text = "Hytera was fined in 2019, and last year was added to the Entity List."
+    assert "sanctions" in categories(text).get("hytera", set())
+
+
+def test_companies_named_as_the_topic_of_a_clause_get_its_claim(categories):
+    """"For X, Y and Z, the ban covers ...": the ban is on the companies the clause opens with."""
+    text = ("For Hytera, Hikvision and Dahua, the ban covers equipment used for public safety and "
+            "the security of government buildings.")
+    found = categories(text)
+    assert all("government_restriction" in found.get(v, set())
+               for v in ("hytera", "hikvision", "dahua"))
+
+
+def test_a_company_named_after_for_inside_a_clause_is_no_topic(categories):
+    text = ("Councils that paid for Hytera radios last year say the ban covers equipment used for "
+            "public safety.")
+    assert "government_restriction" not in categories(text).get("hytera", set())
+
+
+def test_headlines_under_a_related_links_heading_are_not_the_articles_text(categories):
+    """The lines under "Related stories" link to other articles; what they say is not this
+    article's claim about the companies it names."""
+    text = ("Axis Communications opened a new office in Leeds on Monday.\n\nRelated stories\n"
+            "- Hikvision added to the Entity List\n- Axis Communications fined by regulator\n\n"
+            "Comments are closed.")
+    found = categories(text)
+    assert "sanctions" not in found.get("hikvision", set())
+
+
+def test_a_paragraph_after_the_related_links_is_read_again(categories):
+    text = ("Axis Communications opened a new office in Leeds.\n\nRelated stories\n"
+            "- Axis opens a store\n\nHikvision was added to the Entity List in 2019.")
+    assert "sanctions" in categories(text).get("hikvision", set())
+
+
+def test_a_sentence_beginning_with_related_words_is_still_read(categories):
+    text = ("Related to the ban, Hikvision was added to the Entity List in 2019, the notice said "
+            "in a long paragraph about it.")
+    assert "sanctions" in categories(text).get("hikvision", set())
+
+
+def test_it_opening_a_quotation_does_not_reach_back_to_the_narration(categories):
+    """"Calling it a backdoor ...": "it" is the bug the speaker discusses, not the company the
+    sentence before named."""
+    text = ('Axis Communications\' head of research said there was no sign of that. "Calling it '
+            'a backdoor hides the real risk of spying," she said.')
+    assert "security" not in categories(text).get("axis_communications", set())
+
+
+def test_it_in_a_quotation_that_opened_a_sentence_before_still_refers_back(categories):
+    text = ('"Hikvision makes good cameras. But it can be forced to pass data to the state '
+            'security services," the minister said.')
+    assert "security" in categories(text).get("hikvision", set())
+
+
+def test_a_when_clause_is_not_closed_by_an_apposition_of_its_subject(categories):
+    """", when X, the state-owned operator, bought ...": the comma after X opens an apposition
+    describing X; the when-clause runs on."""
+    text = ("That changed in 2023, when China Mobile, the state-owned telecoms operator, bought a "
+            "stake in Dahua.")
+    assert "state_control" in categories(text).get("china_mobile", set())
+
+
+def test_a_report_after_a_fronted_participle_still_opens_the_clause(categories):
+    """"Opening the session, the chair said X, Y and Z are on the list": ", the chair said X," is
+    no aside, so X stays in the list."""
+    text = ("Opening the session, the chair said Hikvision, Dahua and Hytera are already on the "
+            "Covered List.")
+    found = categories(text)
+    assert all("sanctions" in found.get(v, set()) for v in ("hikvision", "dahua", "hytera"))
+
+
+def test_the_carrier_after_a_closing_when_clause_is_the_company_it_names(categories):
+    """"It began in 2019, when the regulator denied X's application, concluding that the
+    carrier ...": the when-clause is where the sentence goes, not an aside; "the carrier" is X."""
+    text = ("The process began in 2019, when the regulator denied China Mobile's application, "
+            "concluding that the carrier could be used by the Chinese government for espionage.")
+    assert "security" in categories(text).get("china_mobile", set())
+
+
+def test_the_first_word_of_an_unknown_company_stands_for_it(categories):
+    """"Tanfeng Optics Ltd ... Tanfeng did not respond. ... the company said": the company is
+    Tanfeng (not in the registry), not the known vendor named before it."""
+    text = ("Tanfeng Optics Ltd makes lenses for Uniview. Uniview did not reply to letters. "
+            "Tanfeng did not respond either. In a statement, however, the company said its workers "
+            "sign contracts voluntarily.")
+    assert "vendor_response" not in categories(text).get("uniview", set())
+
+
+def test_a_word_the_text_uses_as_a_place_stands_for_no_company(categories):
+    text = ("Tanfeng Optics Ltd has a plant in Tanfeng. Uniview did not reply to letters. Tanfeng "
+            "police did not respond either. In a statement, however, the company said its "
+            "workers sign contracts voluntarily.")
+    assert "vendor_response" in categories(text).get("uniview", set())
+
+
+def test_a_company_the_subject_is_likened_to_shares_the_claim(categories):
+    """"X, like its neighbour Y, has been on the Entity List": Y is on it too."""
+    text = "Hikvision, like its Hangzhou neighbour Dahua, has been on the Entity List since 2019."
+    found = categories(text)
+    assert "sanctions" in found.get("dahua", set()) and "sanctions" in found.get("hikvision", set())
+
+
+def test_a_company_the_subject_is_likened_to_skips_a_later_predicate(categories):
+    text = ("Hikvision, like its Hangzhou neighbour Dahua, makes cameras, and in 2022 the FCC "
+            "stopped authorizing its devices, citing an unacceptable risk to national security.")
+    assert "security" not in categories(text).get("dahua", set())
+
+
+def test_a_company_the_subject_is_contrasted_with_does_not(categories):
+    text = "Hikvision, unlike its Swedish rival Axis Communications, is on the Entity List."
+    assert "sanctions" not in categories(text).get("axis_communications", set())
+
+
+def test_a_company_introduced_and_then_named_in_apposition_is_that_company(categories):
+    """"A small Chinese camera company has built ... The company, X, ...": the description in the
+    first sentence is X, named in the second."""
+    text = ("A small Chinese camera company has built a tool that sorts faces by ethnicity. The "
+            "company, Tiandy, describes the tool in a patent filed in 2019.")
+    assert "ethnic_profiling" in categories(text).get("tiandy", set())
+
+
+def test_a_company_named_next_without_apposition_is_not_the_one_introduced(categories):
+    text = ("A small Chinese camera company has built a tool that sorts faces by ethnicity. "
+            "Tiandy, a larger firm, said it sells no such tool.")
+    assert "ethnic_profiling" not in categories(text).get("tiandy", set())
+
+
+def test_possessives_joined_by_and_are_a_list(categories):
+    """"X's and Y's US units were added to the list": both companies' units were."""
+    text = "China Mobile's and China Telecom's US units were added to the Covered List in 2022."
+    found = categories(text)
+    assert "sanctions" in found.get("china_mobile", set())
+    assert "sanctions" in found.get("china_telecom", set())
+
+
+def test_a_possessive_naming_another_party_joins_no_list(categories):
+    text = ("Hikvision's rival Axis Communications was praised, and Dahua was added to the Entity "
+            "List.")
+    assert "sanctions" not in categories(text).get("hikvision", set())
+
+
+def test_names_with_the_words_that_end_a_company_name_are_a_list(categories):
+    """"X International USA and Y Americas were added": the full names are listed together."""
+    text = ("The agency added China Mobile International USA and China Telecom Americas to the "
+            "Covered List in March.")
+    found = categories(text)
+    assert "sanctions" in found.get("china_mobile", set())
+    assert "sanctions" in found.get("china_telecom", set())
+
+
+def test_a_name_followed_by_an_ordinary_noun_phrase_joins_no_list(categories):
+    text = ("The agency praised China Mobile International for its network, and China Telecom "
+            "Americas was added to the Covered List in March.")
+    assert "sanctions" not in categories(text).get("china_mobile", set())
+
+
+def test_a_list_after_the_matched_words_is_whole_however_far_it_runs(categories):
+    """"bars schools from buying, or renewing contracts for, gear made by X or Y": Y's too."""
+    text = ("A state law bars public schools from buying, or renewing maintenance contracts for, "
+            "video equipment made by Hikvision or Dahua Technology.")
+    found = categories(text)
+    assert "government_restriction" in found.get("hikvision", set())
+    assert "government_restriction" in found.get("dahua", set())
+
+
+def test_a_company_far_after_the_matched_words_alone_is_out_of_reach(categories):
+    text = ("A state law bars public schools from buying, or renewing maintenance contracts for, "
+            "the kind of video equipment that is sold in shops by Dahua Technology.")
+    assert "government_restriction" not in categories(text).get("dahua", set())
+
+
+def test_what_follows_a_gapped_possessive_is_said_of_both_owners(categories):
+    """"revoked A's licence in 2021 and B's the following year, citing espionage risks": the
+    risks are cited against both."""
+    text = ("The regulator revoked China Telecom's licence in 2021 and China Unicom's the "
+            "following year, citing the risk that the Chinese state could use them for espionage.")
+    found = categories(text)
+    assert "security" in found.get("china_telecom", set())
+    assert "security" in found.get("china_unicom", set())
+
+
+def test_a_company_named_before_and_with_its_own_noun_is_no_gapped_partner(categories):
+    text = ("The regulator praised China Telecom's network in 2021 and fined China Unicom the "
+            "following year, citing the risk that the state could use it for espionage.")
+    assert "security" not in categories(text).get("china_telecom", set())
+
+
+def test_a_counted_group_introduced_is_the_companies_named_next(categories):
+    """"added three Chinese camera companies to its blacklist" followed by a sentence naming
+    exactly three: those are the three added."""
+    text = ("The regulator added three Chinese camera companies to its trade blacklist on Monday. "
+            "Hikvision, Dahua and Uniview were named in the notice.")
+    found = categories(text)
+    assert all("sanctions" in found.get(v, set()) for v in ("hikvision", "dahua", "uniview"))
+
+
+def test_a_counted_group_with_another_count_names_nobody(categories):
+    text = ("The regulator added four Chinese camera companies to its trade blacklist on Monday. "
+            "Hikvision, Dahua and Uniview were named in the notice.")
+    found = categories(text)
+    assert not any("sanctions" in found.get(v, set()) for v in ("hikvision", "dahua", "uniview"))
+
+
+def test_a_counted_group_does_not_reach_back_to_companies_named_before(categories):
+    text = ("Hikvision, Dahua and Uniview sell cameras in Europe. The regulator added three other "
+            "companies to its trade blacklist on Monday.")
+    found = categories(text)
+    assert not any("sanctions" in found.get(v, set()) for v in ("hikvision", "dahua", "uniview"))
+
+
+def test_the_speaker_named_after_a_quotation_is_the_one_responding(categories):
+    """'"We reject the claim ...," a DJI spokesman told senators': DJI is responding."""
+    text = ('"We reject the suggestion that our drones put any data at risk," a DJI spokesman '
+            "told senators.")
+    assert "vendor_response" in categories(text).get("dji", set())
+
+
+def test_a_company_named_in_a_quotation_by_another_company_is_not_responding(categories):
+    text = ('"Hikvision sells cameras too, and we reject any claim that our drones put data at '
+            'risk," a DJI spokesman told senators.')
+    found = categories(text)
+    assert "vendor_response" not in found.get("hikvision", set())
+    assert "vendor_response" in found.get("dji", set())
