@@ -108,17 +108,19 @@ class Engine:
         """Every rule match with its attribution outcome, for explaining a rule."""
         return list(self._trace(*self._read(document)))
 
-    def _continued_listings(self, folded: str, sentence: Sentence, earlier: list[Sentence],
+    def _continued_listings(self, folded: str, sentences: list[Sentence], index: int,
                             claimed: list[RuleMatch],
                             matches: list[RuleMatch]) -> list[RuleMatch]:
         """A verb whose object is left out continues what was said before. "X was placed on
         it", "X was added to the list", "X and Y were among the first companies on the list":
-        the list of the latest sentences that named one. "X and Y were all named", "Qihoo was
+        the list of the latest sentences that named one ("placed X on the same list": however
+        far back it was named). "X and Y were all named", "Qihoo was
         added in the same round": the listings of the sentence before. "X followed in May": the
         listings and bans the sentence before attributed to companies, and, "on the same
         grounds", all its claims. "... revoked A's licence, and did the same to B": the listings
         and bans earlier in the sentence. Each becomes a match on the verb, attributed (or
         negated) like any other."""
+        sentence = sentences[index]
         own = {m.rule.id for m in matches}
         same = _DID_THE_SAME.search(folded, sentence.start, sentence.end)
         if same is not None:
@@ -132,8 +134,12 @@ class Engine:
         if verb is None:
             verb, side = _ADDED_TO_IT.search(folded, sentence.start, sentence.end), "either"
         if verb is not None:
-            back = earlier if _LISTING_ON_IT.match(folded, verb.start()) or side == "either" \
-                else earlier[-1:]
+            if _SAME_LIST.search(folded, verb.start(), verb.end()):
+                back = sentences[:index]        # "the same list" points back however far
+            elif _LISTING_ON_IT.match(folded, verb.start()) or side == "either":
+                back = sentences[max(0, index - LIST_LOOKBACK):index]
+            else:
+                back = sentences[index - 1:index]
             for previous in reversed(back):
                 source = [m for m in self.matcher.find(folded, previous.start, previous.end)
                           if m.rule.category == "sanctions"]
@@ -182,8 +188,7 @@ class Engine:
                 claimed = []
                 continue
             matches = self.matcher.find(folded, sentence.start, sentence.end)
-            earlier = sentences[max(0, index - LIST_LOOKBACK):index]
-            matches += self._continued_listings(folded, sentence, earlier, claimed, matches)
+            matches += self._continued_listings(folded, sentences, index, claimed, matches)
             claimed = []
             for match in matches:
                 others = [o for o in matches if o is not match]
@@ -211,9 +216,10 @@ _ELLIPTICAL_LISTING = regex.compile(
 # "X followed in May 2020 on the same grounds": X underwent what the sentence before said.
 _FOLLOWED = regex.compile(r"\b(?:followed|follows)(?:\s+suit)?\b" + _NO_OBJECT)
 _SAME_GROUNDS = regex.compile(r"\b(?:on|for)\s+(?:the\s+)?(?:same|similar)\s+(?:grounds|reasons?|basis)\b")
-# "X and Y were placed on it", "were among the first five companies on the list": the list is
-# the one the latest sentences named.
-_THE_LIST = r"(?:it|that\s+list|this\s+list|the\s+list)\b(?!\s+(?:of|for|that|which|kept)\b)"
+# "X and Y were placed on it", "were among the first five companies on the list", "placed X on
+# the same list": the list is the one the latest sentences named.
+_THE_LIST = (r"(?:the\s+same\s+list\b|(?:it|that\s+list|this\s+list|the\s+list)\b"
+             r"(?!\s+(?:of|for|that|which|kept)\b))")
 _LISTING_ON_IT = regex.compile(
     r"\b(?:was|were|is|are|has\s+been|have\s+been|had\s+been)\s+(?:\w+ly\s+|also\s+|later\s+|then\s+|"
     r"still\s+|already\s+)?(?:(?:(?:added|placed|put|listed|included)\s+)?(?:on|to|onto|in)\s+|among\s+(?:the\s+)?"
@@ -221,6 +227,7 @@ _LISTING_ON_IT = regex.compile(
     + r"|\b(?:was|were)\s+(?:\w+ly\s+|also\s+)?among\s+(?:them\b|those\b|the\s+(?:[\w-]+\s+){0,3}?"
     r"(?:companies|firms|entities|organi[sz]ations)\s+(?:named|listed|added|designated|included|"
     r"targeted|cited)\b(?!\s+(?:in|by|as|for)\b))")
+_SAME_LIST = regex.compile(r"\bthe\s+same\s+list\b")
 # "The agency added X and Y to the list in March".
 _ADDED_TO_IT = regex.compile(r"\b(?:added|placed|put)\s+[^.;]{1,120}?\s+(?:to|on|onto)\s+" + _THE_LIST)
 # "revoked A's licence in 2021, and did the same to B": B undergoes the verb before.

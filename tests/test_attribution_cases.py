@@ -846,3 +846,18 @@ def test_a_company_named_in_a_quotation_by_another_company_is_not_responding(cat
     found = categories(text)
     assert "vendor_response" not in found.get("hikvision", set())
     assert "vendor_response" in found.get("dji", set())
+
+
+@pytest.mark.parametrize("earlier, listed", [
+    ("The Commerce Department added two camera makers to its Entity List in March.", True),
+    ("The council keeps a list of approved suppliers for its depots.", False)])
+def test_the_same_list_reaches_back_to_the_list_named_however_far(categories, earlier, listed):
+    """"placed X on the same list" names no list: it is the one named before, paragraphs back
+    if need be; a list that is no sanctions list carries nothing."""
+    text = (f"{earlier} Officials said more could follow. The decision drew protests in Beijing. "
+            "Analysts expect further moves. Trade groups asked for clarity.\n\n"
+            "Years earlier, Washington had placed Hikvision and Dahua on the same list over "
+            "their role in Xinjiang.")
+    found = categories(text)
+    assert ("sanctions" in found.get("hikvision", set())) is listed
+    assert ("sanctions" in found.get("dahua", set())) is listed
