@@ -179,17 +179,20 @@ def check_outputs(vendor: Vendor, corpus: Path, rule_set: RuleSet, as_of: str | 
     ones while the corpus and every other input stand still (``snapshot.py``), else made from a
     reading of the corpus and saved for the next run."""
     saved = saved_outputs(cache, corpus, rule_set)
-    keys = []
+    report_key = saved.report_key(vendor, as_of, review) if saved is not None else ""
     if saved is not None:
-        keys = [saved.report_key(vendor, as_of, review)] + ([saved.manifest_key()] * manifest)
-        found = [saved.get(key) for key in keys]
-        if all(data is not None for data in found):
-            return found[0], found[1] if manifest else None  # type: ignore[return-value]
+        payload = saved.get(report_key)
+        listed = saved.get(saved.manifest_key()) if manifest else None
+        if payload is not None and (listed is not None or not manifest):
+            return payload, listed
     run = read_for_vendor(corpus, rule_set, vendor, cache)
     payload = report_json(build_report(vendor, run, rule_set, as_of, review))
     listed = manifest_csv(d for d, _ in run.analysed) if manifest else None
     if saved is not None:
-        saved.save(list(zip(keys, [payload, listed])))  # type: ignore[list-item]
+        made = [(report_key, payload)]
+        if listed is not None:
+            made.append((saved.manifest_key(), listed))
+        saved.save(made)
     return payload, listed
 
 
