@@ -39,6 +39,11 @@ class Claim:
     referent: str
     allegation: bool
     explanation: str
+    # What a report quotes, cut from the text when it is analysed: a report (and the cache that
+    # keeps analyses) never needs the article again.
+    quote: str
+    cue: str
+    line: int
 
 
 @dataclass(frozen=True)
@@ -241,7 +246,9 @@ def _claim(text: str, trace: Trace) -> Claim:
     return Claim(match.rule.id, sentence.start, sentence.end, match.start, match.end,
                  tuple(sorted(outcome.vendor_ids)),
                  " + ".join(text[m.start:m.end] for m in outcome.referents),
-                 outcome.allegation, outcome.explanation)
+                 outcome.allegation, outcome.explanation,
+                 text[sentence.start:sentence.end], text[match.start:match.end],
+                 text.count("\n", 0, sentence.start) + 1)
 
 
 def _claim_order(claim: Claim) -> tuple:

@@ -47,7 +47,7 @@ from pathlib import Path
 from .analysis import Claim, DocumentAnalysis
 
 CACHE_NAME = ".duediligence-cache.sqlite"
-FORMAT = 3                        # bump when the layout of the tables or values changes
+FORMAT = 4                        # bump when the layout of the tables or values changes
 APPLICATION_ID = 0x64644331       # "ddC1" in the SQLite header: this file is ours
 KEEP_GENERATIONS = 3              # rule-set/code generations kept; older ones are pruned
 RACY_NS = 2_000_000_000           # files modified this recently are not remembered by stat
@@ -226,11 +226,14 @@ def decode_analysis(data: str, path: str) -> DocumentAnalysis | str:
 
 def _claim(row: list) -> Claim:
     """A claim from its stored row; strings interned (rule ids, vendor ids, referents and most
-    explanations repeat across a corpus: at 100k articles this halves the analyses' memory)."""
-    if _LAYOUT_KNOWN and len(row) == 9:
-        rule, start, end, cue_start, cue_end, vendors, referent, allegation, explanation = row
+    explanations repeat across a corpus, and the claims of one sentence share its quote: at 100k
+    articles this halves the analyses' memory)."""
+    if _LAYOUT_KNOWN and len(row) == 12:
+        (rule, start, end, cue_start, cue_end, vendors, referent, allegation, explanation,
+         quote, cue, line) = row
         return Claim(intern(rule), start, end, cue_start, cue_end, tuple(map(intern, vendors)),
-                     intern(referent), allegation, intern(explanation))
+                     intern(referent), allegation, intern(explanation), intern(quote),
+                     intern(cue), line)
     for index, value in enumerate(row):
         if type(value) is str:
             row[index] = intern(value)
@@ -248,7 +251,7 @@ _CLAIM_FIELDS = dataclasses.fields(Claim)
 # The fields _claim() unpacks by position, fastest; any other layout takes the generic path.
 _LAYOUT_KNOWN = [f.name for f in _CLAIM_FIELDS] == [
     "rule_id", "start", "end", "cue_start", "cue_end", "vendor_ids", "referent", "allegation",
-    "explanation"]
+    "explanation", "quote", "cue", "line"]
 # The encoding above knows every field of DocumentAnalysis; fail loudly if one is added.
 assert [f.name for f in dataclasses.fields(DocumentAnalysis)] == ["path", "claims", "mentions"]
 

@@ -292,12 +292,10 @@ def _finding(scored: ScoredFinding, applied: Applied) -> Finding:
 
 def _evidence(exhibit: Exhibit, points: float, applied: Applied) -> Evidence:
     document, claim = exhibit.document, exhibit.claim
-    text = document.text
     return Evidence(
         id=exhibit.id, document=document.path, start=claim.start, end=claim.end,
-        quote=text[claim.start:claim.end], line=text.count("\n", 0, claim.start) + 1,
-        allegation=claim.allegation, referent=claim.referent,
-        cue=text[claim.cue_start:claim.cue_end], explanation=claim.explanation, points=points,
+        quote=claim.quote, line=claim.line, allegation=claim.allegation, referent=claim.referent,
+        cue=claim.cue, explanation=claim.explanation, points=points,
         disposition=applied.evidence.get(exhibit.id),
     )
 

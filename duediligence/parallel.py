@@ -4,7 +4,7 @@
 ``engine.analyse`` would one document after another in one process:
 
 - documents whose analysis is in the cache are not analysed again, and files that have not changed
-  since the last run are not even read, unless their text is needed for evidence quotes;
+  since the last run are not even read (an analysis carries the quotes a report needs);
 - the rest is analysed in worker processes, one per core, when there are enough of them to be worth
   starting processes for (``POOL_THRESHOLD``); results are collected in corpus order, so the output
   does not depend on how the work was split;
@@ -18,8 +18,8 @@
   analysed nor kept; the cache remembers the verdict per vendor, so a warm check does not read it
   again. Documents that pass are analysed in full and cached for every later run.
 
-Memory stays proportional to the number of documents, not their size: a document's text is kept
-only when one of its analyses has claims (the evidence quotes are cut from it).
+Memory stays proportional to the number of documents and claims, not their size: no document's
+text is kept once it is analysed.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ Progress = Callable[[Iterable], Iterable]
 class Entry:
     """One document: its analysis with the registry, and with each extra vendor where different."""
 
-    document: Document
+    document: Document                  # its path, SHA-256 and front matter; not its text
     analysis: DocumentAnalysis
     overlays: dict[str, DocumentAnalysis] = field(default_factory=dict)
 
@@ -352,11 +352,8 @@ class _Reader:
         return None if self.focus is None else self.focus.id
 
     def _needs_text(self, slot: _Slot) -> bool:
-        if slot.irrelevant:
-            return False
-        if slot.base is None or len(slot.overlays) < len(self.extra):
-            return True
-        return any(a.claims for a in self._kept(slot).values())
+        """Only to analyse: the analyses carry their quotes."""
+        return not slot.irrelevant and (slot.base is None or len(slot.overlays) < len(self.extra))
 
     def _kept(self, slot: _Slot) -> dict[str | None, DocumentAnalysis]:
         """The analyses of a slot that its Entry keeps (None: the base), cut down to the focus
@@ -422,14 +419,11 @@ class _Reader:
                         overlay = SAME if overlay == slot.base else interned(overlay)
                     slot.overlays[index] = overlay
                     rows.append((self.overlay_contexts[index], sha, overlay))
-            document = slot.document
-            if document is not None and slot.record is None and slot.state is not None:
+            if slot.document is not None and slot.record is None and slot.state is not None:
                 files.append((slot.relative, self._record(slot)))
             kept = self._kept(slot)
             base = kept.pop(None)
-            if not any(a.claims for a in (base, *kept.values())):
-                document = self._without_text(slot)
-            out.append(Entry(document, base, kept))  # type: ignore[arg-type]
+            out.append(Entry(self._without_text(slot), base, kept))  # type: ignore[arg-type]
         if self.cache is not None and (rows or files):
             self.cache.store(self.corpus_key, files, rows)
         return iter(out)
