@@ -52,6 +52,8 @@ from .textfold import fold
 
 # Below this many documents to analyse, worker processes cost more than they save.
 POOL_THRESHOLD = 48
+# Files of a chunk to read in the workers, when there are at least this many to read.
+READ_IN_WORKERS = 32
 # Documents prepared, analysed and written to the cache together (one transaction each): an
 # interrupted run loses at most the chunks in flight.
 CHUNK = 64
@@ -182,6 +184,7 @@ class _Slot:
     overlays: dict[int, DocumentAnalysis | str] = field(default_factory=dict)
     task: int | None = None                   # index into the chunk's tasks
     irrelevant: bool = False                  # cannot name the focus vendor: nothing to analyse
+    may_name_focus: bool | None = None        # the sieve's verdict, when worked out as it was read
 
     @property
     def sha256(self) -> str:
@@ -193,8 +196,10 @@ class _Slot:
 @dataclass
 class _Chunk:
     slots: list[_Slot]
-    tasks: list[tuple[Document, bool, tuple[int, ...]]]
-    pending: object = None                    # AsyncResult while workers run it
+    reading: list[_Slot] = field(default_factory=list)   # the slots whose files are being read
+    reads: object = None                      # what reading them gave, or an AsyncResult for it
+    tasks: list[tuple[Document, bool, tuple[int, ...]]] = field(default_factory=list)
+    pending: object = None                    # AsyncResult while workers run the tasks
     results: list | None = None
 
     def ready(self) -> bool:
@@ -222,13 +227,12 @@ class _Reader:
         self.sieved: set[str] | None = None       # documents the sieve passed over, as cached
         if focus is not None:
             self.sieve_context = sieve_context_key(generation, own_extra, focus)
-            self.sieve = _OverlayFilter([focus])
             contexts.append(self.sieve_context)
         if cache is not None:
             cache.register(dict.fromkeys(contexts, generation))
         self.known = cache.files(self.corpus_key) if cache else {}
         self.stats = ReadStats()
-        self.work = _Work(engine, extra)
+        self.work = _Work(engine, extra, focus)
         self.pool = None
         self.queued = 0
 
@@ -236,14 +240,22 @@ class _Reader:
         return len(self.files)
 
     def __iter__(self) -> Iterator[Entry | Skipped]:
+        reading: deque[_Chunk] = deque()
         in_flight: deque[_Chunk] = deque()
         for at in range(0, len(self.files), CHUNK):
-            chunk = self._prepare(self.files[at:at + CHUNK])
-            self._submit(chunk)
-            in_flight.append(chunk)
-            while in_flight and (len(in_flight) > IN_FLIGHT or in_flight[0].ready()):
-                yield from self._finish(in_flight.popleft())
+            reading.append(self._open(self.files[at:at + CHUNK]))
+            if len(reading) > IN_FLIGHT:
+                yield from self._advance(reading.popleft(), in_flight)
+        while reading:
+            yield from self._advance(reading.popleft(), in_flight)
         while in_flight:
+            yield from self._finish(in_flight.popleft())
+
+    def _advance(self, chunk: _Chunk, in_flight: deque[_Chunk]) -> Iterator[Entry | Skipped]:
+        self._prepare(chunk)
+        self._submit(chunk)
+        in_flight.append(chunk)
+        while in_flight and (len(in_flight) > IN_FLIGHT or in_flight[0].ready()):
             yield from self._finish(in_flight.popleft())
 
     def finish(self) -> None:
@@ -261,11 +273,15 @@ class _Reader:
             self.pool.join()
             self.pool = None
 
-    # -- a chunk's life: prepare (read what must be read, look up the cache), analyse, finish --
+    # -- a chunk's life: open (start reading the files the cache does not know), prepare (look
+    # -- up the cache, read what else must be read), analyse, finish --
 
-    def _prepare(self, files: list[tuple[str, str]]) -> _Chunk:
-        slots = [_Slot(relative, path) for relative, path in files]
-        for slot in slots:
+    def _open(self, files: list[tuple[str, str]]) -> _Chunk:
+        """Stat the files and start reading (and sieving) the ones the cache does not know, in
+        the workers when there are many: a cold run spends most of its time reading and
+        hashing, and the chunks before this one are looked up and stored meanwhile."""
+        chunk = _Chunk([_Slot(relative, path) for relative, path in files])
+        for slot in chunk.slots:
             try:
                 slot.state = FileState.of(os.stat(slot.path))
             except OSError:
@@ -274,7 +290,24 @@ class _Reader:
             if record is not None and record.state == slot.state:
                 slot.record = record
             else:
-                self._read(slot)
+                chunk.reading.append(slot)
+        tasks = [(s.path, s.relative, None if s.state is None else s.state.size)
+                 for s in chunk.reading]
+        if len(tasks) >= READ_IN_WORKERS and self.jobs > 1:
+            if self.pool is None:
+                self._start_pool()
+            chunk.reads = self.pool.starmap_async(  # type: ignore[union-attr]
+                _read_task, tasks, chunksize=max(1, len(tasks) // (self.jobs * 4)))
+        else:
+            chunk.reads = [self.work.read(*task) for task in tasks]
+        return chunk
+
+    def _prepare(self, chunk: _Chunk) -> None:
+        reads = chunk.reads if isinstance(chunk.reads, list) else chunk.reads.get()  # type: ignore[attr-defined]
+        for slot, (item, may_name_focus) in zip(chunk.reading, reads):
+            self._took(slot, item)
+            slot.may_name_focus = may_name_focus
+        slots = chunk.slots
         self._look_up([s for s in slots if s.skipped is None])
         # Files whose text is needed (to analyse, or to quote) but that were not read yet.
         again = []
@@ -286,24 +319,26 @@ class _Reader:
                     self._read(slot)
                     again.append(slot)          # changed although its stat did not
         self._look_up([s for s in again if s.skipped is None])
-        tasks = []
         for slot in slots:
             if slot.skipped is not None or slot.irrelevant:
                 continue
             todo = tuple(i for i in range(len(self.extra)) if i not in slot.overlays)
             if slot.base is None or todo:
                 assert slot.document is not None
-                if self.focus is not None and not self.sieve.candidates(slot.document.text):
+                if slot.may_name_focus is None:
+                    slot.may_name_focus = self.work.may_name_focus(slot.document.text)
+                if not slot.may_name_focus:
                     slot.irrelevant = True
                     continue
-                slot.task = len(tasks)
-                tasks.append((slot.document, slot.base is None, todo))
-        return _Chunk(slots, tasks)
+                slot.task = len(chunk.tasks)
+                chunk.tasks.append((slot.document, slot.base is None, todo))
 
     def _read(self, slot: _Slot) -> None:
+        self._took(slot, read_document(Path(slot.path), slot.relative,
+                                       None if slot.state is None else slot.state.size))
+
+    def _took(self, slot: _Slot, item: Document | Skipped) -> None:
         self.stats.read += 1
-        item = read_document(Path(slot.path), slot.relative,
-                             None if slot.state is None else slot.state.size)
         if isinstance(item, Skipped):
             slot.skipped = item
         else:
@@ -382,9 +417,10 @@ class _Reader:
 
     def _start_pool(self) -> None:
         methods = multiprocessing.get_all_start_methods()
-        # fork: workers inherit the compiled engine for free; elsewhere it is pickled once each.
+        # fork: workers inherit the engine for free; elsewhere it is pickled once each. Each
+        # compiles the rules when it first analyses a document (on both cores at once, while
+        # this process goes on storing): a pool started to read files may never need them.
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        self.work.engine.compile()            # here once, not in every worker
         self.pool = context.Pool(self.jobs, initializer=_init_worker, initargs=(self.work,))
         self.stats.workers = self.jobs
 
@@ -464,13 +500,28 @@ def _at(analysis: DocumentAnalysis, path: str) -> DocumentAnalysis:
 # -- the work, in this process or a worker ---------------------------------------------------------
 
 class _Work:
-    """Analyse one document with the engine, and with each extra vendor where that differs."""
+    """Read one file, and analyse one document with the engine, and with each extra vendor
+    where that differs."""
 
-    def __init__(self, engine: Engine, extra: list[Vendor]):
+    def __init__(self, engine: Engine, extra: list[Vendor], focus: Vendor | None = None):
         self.engine = engine
         self.extra = extra
+        self.focus = focus
         self.filter = _OverlayFilter(extra)
+        self._focus_filter = _OverlayFilter([focus]) if focus is not None else None
         self._engines: dict[int, Engine] = {}
+
+    def may_name_focus(self, text: str) -> bool:
+        """Whether the focus vendor (if any) may be named in ``text`` (the loose sieve)."""
+        return self._focus_filter is None or bool(self._focus_filter.candidates(text))
+
+    def read(self, path: str, relative: str, size: int | None
+             ) -> tuple[Document | Skipped, bool | None]:
+        """The file read, and, with a focus vendor, the sieve's verdict on it."""
+        item = read_document(Path(path), relative, size)
+        if isinstance(item, Skipped) or self._focus_filter is None:
+            return item, None
+        return item, self.may_name_focus(item.text)
 
     def run(self, document: Document, base: bool, overlays: tuple[int, ...]
             ) -> tuple[DocumentAnalysis | None, dict[int, DocumentAnalysis | str]]:
@@ -496,10 +547,10 @@ class _Work:
         return self._engines[index]
 
     def __getstate__(self) -> dict:
-        return {"engine": self.engine, "extra": self.extra}
+        return {"engine": self.engine, "extra": self.extra, "focus": self.focus}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(state["engine"], state["extra"])  # type: ignore[misc]
+        self.__init__(state["engine"], state["extra"], state["focus"])  # type: ignore[misc]
 
 
 _WORKER: _Work | None = None
@@ -513,6 +564,11 @@ def _init_worker(work: _Work) -> None:
 def _run_task(document: Document, base: bool, overlays: tuple[int, ...]):
     assert _WORKER is not None
     return _WORKER.run(document, base, overlays)
+
+
+def _read_task(path: str, relative: str, size: int | None):
+    assert _WORKER is not None
+    return _WORKER.read(path, relative, size)
 
 
 class _OverlayFilter:

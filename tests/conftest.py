@@ -125,6 +125,7 @@ def run_cli(rule_set, verify_report, tmp_path, monkeypatch) -> Callable[..., Res
 def analyses(monkeypatch) -> list[str]:
     """Every document the engine analyses, by path (in this process: no worker pool)."""
     monkeypatch.setattr(parallel, "POOL_THRESHOLD", 10**9)
+    monkeypatch.setattr(parallel, "READ_IN_WORKERS", 10**9)
     seen: list[str] = []
     real = Engine.analyse
 

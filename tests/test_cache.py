@@ -130,9 +130,9 @@ def test_check_analyses_only_documents_that_can_name_the_vendor(corpus, rule_set
     from duediligence.check import check
 
     read: list[str] = []
-    real_read, real_reread = parallel._Reader._read, parallel._Reader._reread
-    monkeypatch.setattr(parallel._Reader, "_read",
-                        lambda self, slot: (read.append(slot.relative), real_read(self, slot)))
+    real_took, real_reread = parallel._Reader._took, parallel._Reader._reread
+    monkeypatch.setattr(parallel._Reader, "_took", lambda self, slot, item: (
+        read.append(slot.relative), real_took(self, slot, item)))
     monkeypatch.setattr(parallel._Reader, "_reread",
                         lambda self, slot: (read.append(slot.relative), real_reread(self, slot)))
     expected = reference_json(corpus, "Verkada", rule_set)
@@ -291,14 +291,19 @@ def test_check_uses_the_cache_beside_the_corpus_and_no_cache_bypasses_it(corpus,
     assert CACHE_NAME not in {d.path for d in iter_corpus(corpus)}
 
 
-def test_parallel_reading_equals_single_process(corpus, rule_set, monkeypatch):
+@pytest.mark.parametrize("focus", [None, "Hikvision", "Kestrel Vision"])
+def test_parallel_reading_equals_single_process(corpus, rule_set, monkeypatch, focus):
+    """Files read, sieved and analysed in worker processes give what one process gives."""
     monkeypatch.setattr(parallel, "POOL_THRESHOLD", 1)
+    monkeypatch.setattr(parallel, "READ_IN_WORKERS", 1)
     engine = engine_for(rule_set, [])
     extra = [resolve_vendor(n, rule_set) for n in ("Kestrel Vision", "Brightwater Optics")]
-    one = parallel.analyse_corpus(corpus, engine, extra=extra, jobs=1)
-    two = parallel.analyse_corpus(corpus, engine, extra=extra, jobs=2)
+    vendor = None if focus is None else resolve_vendor(focus, rule_set)
+    one = parallel.analyse_corpus(corpus, engine, extra=extra, jobs=1, focus=vendor)
+    two = parallel.analyse_corpus(corpus, engine, extra=extra, jobs=2, focus=vendor)
     assert one.stats.workers == 0 and two.stats.workers == 2
     assert one.entries == two.entries
+    assert one.stats.read == two.stats.read == len(one.entries) + len(one.skipped)
 
 
 def _screen(corpus: Path, out: Path, suppliers: Path, *extra: str) -> subprocess.Popen:
