@@ -16,7 +16,7 @@ from pathlib import Path
 from . import __version__
 from .analysis import Claim, DocumentAnalysis, Engine
 from .cache import AnalysisCache
-from .corpus import Document, Skipped, corpus_digest
+from .corpus import Document, Listing, Skipped, corpus_digest
 from .errors import VendorError
 from .findings import Exhibit, vendor_findings
 from .parallel import analyse_for_engine, analyse_for_vendor
@@ -164,11 +164,12 @@ def read_corpus(corpus: Path, engine: Engine,
 
 
 def read_for_vendor(corpus: Path, rule_set: RuleSet, vendor: Vendor,
-                    cache: AnalysisCache | None = None) -> CorpusRun:
+                    cache: AnalysisCache | None = None, listing: Listing | None = None
+                    ) -> CorpusRun:
     """The corpus as a report on ``vendor`` needs it: documents that cannot name the vendor are
     listed but not analysed, and analyses are cut down to the vendor's claims and mentions."""
     analysed, skipped = analyse_for_vendor(corpus, engine_for(rule_set, [vendor]), vendor,
-                                           cache=cache)
+                                           cache=cache, listing=listing)
     return CorpusRun(str(corpus), analysed, skipped)
 
 
@@ -185,7 +186,7 @@ def check_outputs(vendor: Vendor, corpus: Path, rule_set: RuleSet, as_of: str | 
         listed = saved.get(saved.manifest_key()) if manifest else None
         if payload is not None and (listed is not None or not manifest):
             return payload, listed
-    run = read_for_vendor(corpus, rule_set, vendor, cache)
+    run = read_for_vendor(corpus, rule_set, vendor, cache, saved.listing if saved else None)
     payload = report_json(build_report(vendor, run, rule_set, as_of, review))
     listed = manifest_csv(d for d, _ in run.analysed) if manifest else None
     if saved is not None:

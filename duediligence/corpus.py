@@ -49,6 +49,26 @@ class Skipped:
     reason: str
 
 
+@dataclass(frozen=True)
+class Listing:
+    """The article files of a corpus and their ``stat`` (None: gone since listed), taken once per
+    run: the corpus's state (``snapshot.py``) and the reader see the same look at the files."""
+
+    files: list[tuple[str, str]]
+    stats: list[os.stat_result | None]
+
+
+def list_corpus(corpus: Path) -> Listing:
+    files = article_files(corpus)
+    stats: list[os.stat_result | None] = []
+    for _, path in files:
+        try:
+            stats.append(os.stat(path))
+        except OSError:
+            stats.append(None)
+    return Listing(files, stats)
+
+
 def article_paths(corpus: Path) -> list[Path]:
     """Every article file under ``corpus``, sorted by relative path, hidden entries skipped."""
     return [Path(path) for _, path in article_files(corpus)]

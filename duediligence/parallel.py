@@ -42,7 +42,7 @@ from .cache import (
     SAME, AnalysisCache, FileRecord, FileState, context_key, generation_key, interned,
     sieve_context_key,
 )
-from .corpus import Document, Skipped, article_files, read_document
+from .corpus import Document, Listing, Skipped, list_corpus, read_document
 from .errors import CorpusError
 from .mentions import (
     _CAPITALISED_WORD, FUZZY_MIN_LENGTH, LONG_NAME, SWAP_MIN_LENGTH, NameIndex, _search_key,
@@ -124,12 +124,15 @@ def with_vendors(engine: Engine, vendors: list[Vendor]) -> Engine:
 
 def analyse_corpus(corpus: Path, engine: Engine, *, extra: Sequence[Vendor] = (),
                    cache: AnalysisCache | None = None, progress: Progress = lambda items: items,
-                   jobs: int | None = None, focus: Vendor | None = None) -> IndexedCorpus:
+                   jobs: int | None = None, focus: Vendor | None = None,
+                   listing: Listing | None = None) -> IndexedCorpus:
     """Analyse every document of ``corpus`` with ``engine``, and with each of ``extra`` added.
 
     With ``focus``, every analysis is cut down to that vendor's view (its claims and mentions),
-    and documents that cannot name it are not analysed at all."""
-    reader = _Reader(corpus, engine, list(extra), cache, jobs or usable_cores(), focus)
+    and documents that cannot name it are not analysed at all. ``listing``: the files and their
+    stat, when the caller has just taken them."""
+    reader = _Reader(corpus, engine, list(extra), cache, jobs or usable_cores(), focus,
+                     listing or list_corpus(corpus))
     entries: list[Entry] = []
     skipped: list[Skipped] = []
     try:
@@ -158,13 +161,14 @@ def analyse_for_engine(corpus: Path, engine: Engine, progress: Progress = lambda
 
 def analyse_for_vendor(corpus: Path, engine: Engine, vendor: Vendor,
                        progress: Progress = lambda items: items,
-                       cache: AnalysisCache | None = None, jobs: int | None = None
+                       cache: AnalysisCache | None = None, jobs: int | None = None,
+                       listing: Listing | None = None
                        ) -> tuple[list[tuple[Document, DocumentAnalysis]], list[Skipped]]:
     """(document, analysis) pairs cut down to ``vendor``'s claims and mentions: what a report on
     it is built from, the same as ``analyse_for_engine`` gives it, reading only what it must."""
     base, extra = split_engine(engine)
     indexed = analyse_corpus(corpus, base, extra=extra, cache=cache, progress=progress, jobs=jobs,
-                             focus=vendor)
+                             focus=vendor, listing=listing)
     return [(e.document, e.for_vendor(vendor.id)) for e in indexed.entries], indexed.skipped
 
 
@@ -210,8 +214,9 @@ class _Reader:
     """Iterates over the corpus yielding an Entry or a Skipped per file, in corpus order."""
 
     def __init__(self, corpus: Path, engine: Engine, extra: list[Vendor],
-                 cache: AnalysisCache | None, jobs: int, focus: Vendor | None = None):
-        self.files = article_files(corpus)
+                 cache: AnalysisCache | None, jobs: int, focus: Vendor | None,
+                 listing: Listing):
+        self.files, self.file_stats = listing.files, listing.stats
         if not self.files:
             raise CorpusError(f"corpus has no .txt or .md articles: {corpus}")
         self.engine, self.extra, self.cache, self.jobs = engine, extra, cache, jobs
@@ -243,7 +248,7 @@ class _Reader:
         reading: deque[_Chunk] = deque()
         in_flight: deque[_Chunk] = deque()
         for at in range(0, len(self.files), CHUNK):
-            reading.append(self._open(self.files[at:at + CHUNK]))
+            reading.append(self._open(at))
             if len(reading) > IN_FLIGHT:
                 yield from self._advance(reading.popleft(), in_flight)
         while reading:
@@ -276,16 +281,13 @@ class _Reader:
     # -- a chunk's life: open (start reading the files the cache does not know), prepare (look
     # -- up the cache, read what else must be read), analyse, finish --
 
-    def _open(self, files: list[tuple[str, str]]) -> _Chunk:
-        """Stat the files and start reading (and sieving) the ones the cache does not know, in
+    def _open(self, at: int) -> _Chunk:
+        """Start reading (and sieving) the files from ``at`` on that the cache does not know, in
         the workers when there are many: a cold run spends most of its time reading and
         hashing, and the chunks before this one are looked up and stored meanwhile."""
-        chunk = _Chunk([_Slot(relative, path) for relative, path in files])
-        for slot in chunk.slots:
-            try:
-                slot.state = FileState.of(os.stat(slot.path))
-            except OSError:
-                slot.state = None
+        chunk = _Chunk([_Slot(relative, path) for relative, path in self.files[at:at + CHUNK]])
+        for slot, stat in zip(chunk.slots, self.file_stats[at:at + CHUNK]):
+            slot.state = None if stat is None else FileState.of(stat)
             record = self.known.pop(slot.relative, None)      # what remains is gone
             if record is not None and record.state == slot.state:
                 slot.record = record

@@ -26,6 +26,7 @@ from typing import Any, Literal, TypeVar
 from . import __version__
 from .cache import AnalysisCache
 from .check import CorpusRun, build_report, engine_for, manifest_csv, resolve_vendor
+from .corpus import Listing
 from .errors import DueDiligenceError, Location, VendorError
 from .outputs import write_all
 from .parallel import IndexedCorpus, analyse_corpus, usable_cores
@@ -231,7 +232,8 @@ def screen(listed: SupplierList, corpus: Path, rule_set: RuleSet, out: Path, *,
     found = [saved.get(key) for key in keys] if saved is not None else []
     outputs = [data for data in found if data is not None]
     if not keys or len(outputs) < len(keys):             # nothing saved, or not all of it
-        outputs = _read_and_report(listed, reviews, corpus, rule_set, as_of, cache, bar, jobs)
+        outputs = _read_and_report(listed, reviews, corpus, rule_set, as_of, cache, bar, jobs,
+                                   saved.listing if saved is not None else None)
         if saved is not None:
             saved.save(list(zip(keys, outputs)))
     *made, manifest = outputs
@@ -245,13 +247,13 @@ def screen(listed: SupplierList, corpus: Path, rule_set: RuleSet, out: Path, *,
 
 def _read_and_report(listed: SupplierList, reviews: list[Review | None], corpus: Path,
                      rule_set: RuleSet, as_of: str | None, cache: AnalysisCache | None,
-                     bar: Progress, jobs: int) -> list[bytes]:
+                     bar: Progress, jobs: int, listing: Listing | None) -> list[bytes]:
     """Each vendor's JSON report and its facts, in turn, then the manifest, from one reading of
     the corpus."""
     extra = [v for _, v in listed.suppliers if not v.registry_entry]
     indexed = analyse_corpus(corpus, engine_for(rule_set, []), extra=extra, cache=cache,
                              progress=lambda items: bar(items, desc="Reading", unit="doc"),
-                             jobs=jobs)
+                             jobs=jobs, listing=listing)
     job = _Reports(listed.suppliers, reviews, indexed, corpus, rule_set, as_of)
     pairs = len(listed.suppliers) * len(indexed.entries)
     built = _spread(job.build, len(listed.suppliers),

@@ -18,33 +18,27 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import AnalysisCache, FileState, package_fingerprint
-from .corpus import article_files
+from .corpus import Listing, list_corpus
 from .errors import CorpusError
 from .registry import Vendor
 from .review import Review
 from .ruleset import RuleSet
 
 
-def corpus_state(corpus: Path) -> str | None:
+def corpus_state(listing: Listing) -> str | None:
     """The digest of every article file's path and stat; None when it cannot be trusted (a file
     just modified, or gone between listing and stat)."""
-    try:
-        files = article_files(corpus)
-    except CorpusError:
-        return None                     # the reader reports it, in the words it always uses
     now = time.time_ns()
     digest = hashlib.sha256()
-    for relative, path in files:
-        try:
-            state = FileState.of(os.stat(path))
-        except OSError:
+    for (relative, _), stat in zip(listing.files, listing.stats):
+        if stat is None:
             return None
+        state = FileState.of(stat)
         if state.racy(now):
             return None
         digest.update(f"{relative}\0{state.size}\0{state.mtime_ns}\0{state.ctime_ns}\0"
@@ -61,6 +55,7 @@ class SavedOutputs:
     resolved: str                       # its resolved path: the cache's key for it
     state: str
     rule_set: str                       # the rule set's SHA-256
+    listing: Listing                    # the look at the files the state was taken from
 
     def key(self, kind: str, **inputs: object) -> str:
         material = {"kind": kind, "code": package_fingerprint(), "rules": self.rule_set,
@@ -88,10 +83,15 @@ def saved_outputs(cache: AnalysisCache | None, corpus: Path,
     """What can be saved and reused for this run: None without a cache or a trustworthy state."""
     if cache is None:
         return None
-    state = corpus_state(corpus)
+    try:
+        listing = list_corpus(corpus)
+    except CorpusError:
+        return None                     # the reader reports it, in the words it always uses
+    state = corpus_state(listing)
     if state is None:
         return None
-    return SavedOutputs(cache, str(corpus), str(corpus.resolve()), state, rule_set.sha256)
+    return SavedOutputs(cache, str(corpus), str(corpus.resolve()), state, rule_set.sha256,
+                        listing)
 
 
 def _file_sha256(path: str) -> str:
