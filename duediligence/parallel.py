@@ -306,12 +306,11 @@ class _Reader:
 
     def _prepare(self, chunk: _Chunk) -> None:
         reads = chunk.reads if isinstance(chunk.reads, list) else chunk.reads.get()  # type: ignore[attr-defined]
-        for slot, (item, may_name_focus) in zip(chunk.reading, reads):
-            self._took(slot, item)
-            slot.may_name_focus = may_name_focus
+        for slot, read in zip(chunk.reading, reads):
+            self._took(slot, *read)
         slots = chunk.slots
         self._look_up([s for s in slots if s.skipped is None])
-        # Files whose text is needed (to analyse, or to quote) but that were not read yet.
+        # Files the cache knows but not all of whose analyses it has: their text is needed.
         again = []
         for slot in slots:
             if slot.skipped is None and slot.document is None and self._needs_text(slot):
@@ -336,11 +335,12 @@ class _Reader:
                 chunk.tasks.append((slot.document, slot.base is None, todo))
 
     def _read(self, slot: _Slot) -> None:
-        self._took(slot, read_document(Path(slot.path), slot.relative,
-                                       None if slot.state is None else slot.state.size))
+        self._took(slot, *self.work.read(slot.path, slot.relative,
+                                         None if slot.state is None else slot.state.size))
 
-    def _took(self, slot: _Slot, item: Document | Skipped) -> None:
+    def _took(self, slot: _Slot, item: Document | Skipped, may_name_focus: bool | None) -> None:
         self.stats.read += 1
+        slot.may_name_focus = may_name_focus
         if isinstance(item, Skipped):
             slot.skipped = item
         else:

@@ -131,8 +131,8 @@ def test_check_analyses_only_documents_that_can_name_the_vendor(corpus, rule_set
 
     read: list[str] = []
     real_took, real_reread = parallel._Reader._took, parallel._Reader._reread
-    monkeypatch.setattr(parallel._Reader, "_took", lambda self, slot, item: (
-        read.append(slot.relative), real_took(self, slot, item)))
+    monkeypatch.setattr(parallel._Reader, "_took", lambda self, slot, *read_as: (
+        read.append(slot.relative), real_took(self, slot, *read_as)))
     monkeypatch.setattr(parallel._Reader, "_reread",
                         lambda self, slot: (read.append(slot.relative), real_reread(self, slot)))
     expected = reference_json(corpus, "Verkada", rule_set)
