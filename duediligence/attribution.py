@@ -270,6 +270,9 @@ def _marker_rejection(match: RuleMatch, sentence: Sentence, group: list[Mention]
     if "denial" not in match.rule.allow and _marker(
             lexicon.negation_before, folded, opener, match.start, blocked):
         return Rejection("denied or doubted in its clause")
+    if sentence.text.rstrip(" \"'”’)").endswith("?"):
+        # A question asserts nothing, whatever wording the rule allows ("Is X state-owned?").
+        return Rejection("the sentence is a question")
     if "hypothetical" in match.rule.allow:
         return None
     # A fronted phrase ("Asked whether ..., X declined") does not make the claim hypothetical. A
@@ -280,8 +283,6 @@ def _marker_rejection(match: RuleMatch, sentence: Sentence, group: list[Mention]
         hypothetical_start = max(opener, folded.rfind(",", opener, group[0].start) + 1)
     if _marker(lexicon.hypothetical, folded, hypothetical_start, match.start, blocked):
         return Rejection("hypothetical or conditional wording in its clause")
-    if sentence.text.rstrip(" \"'”’)").endswith("?"):
-        return Rejection("the sentence is a question")
     return None
 
 

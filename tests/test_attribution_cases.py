@@ -861,3 +861,34 @@ def test_the_same_list_reaches_back_to_the_list_named_however_far(categories, ea
     found = categories(text)
     assert ("sanctions" in found.get("hikvision", set())) is listed
     assert ("sanctions" in found.get("dahua", set())) is listed
+
+
+def test_a_short_form_shared_with_another_company_does_not_stand_for_the_typed_vendor(rule_set):
+    """A vendor typed outside the registry is searched cut short ("Corvane"); when the text names
+    another company starting with that word, the word alone is that company's, not the vendor's."""
+    from duediligence.check import resolve_vendor
+    vendor = resolve_vendor("Corvane Intelligent Technology", rule_set)
+    engine = Engine(rule_set, (vendor,))
+    text = ("Regulators put Corvane Aerial on the Entity List on Monday. Corvane, which sells "
+            "mapping drones, said it had done nothing wrong. The listing does not cover Corvane "
+            "Intelligent Technology, which makes car parts.")
+    analysis = engine.analyse(Document("case.txt", text, "0" * 64, 0))
+    assert not [c for c in analysis.claims if vendor.id in c.vendor_ids]
+
+
+def test_a_short_form_of_the_typed_vendor_still_counts_when_no_other_company_shares_it(rule_set):
+    from duediligence.check import resolve_vendor
+    vendor = resolve_vendor("Corvane Intelligent Technology", rule_set)
+    engine = Engine(rule_set, (vendor,))
+    text = "Regulators put Corvane on the Entity List on Monday."
+    analysis = engine.analyse(Document("case.txt", text, "0" * 64, 0))
+    assert [c for c in analysis.claims if vendor.id in c.vendor_ids]
+
+
+@pytest.mark.parametrize("question", [
+    "Is Hikvision controlled by the Chinese state?",
+    "Is Hikvision a state-owned company?",
+])
+def test_a_question_asserts_nothing_even_for_rules_that_allow_modal_wording(categories, question):
+    text = f"A buyer's guide to cameras\n\n{question}\n\nThe answer is more complicated than it looks."
+    assert "state_control" not in categories(text).get("hikvision", set())
