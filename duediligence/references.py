@@ -309,6 +309,8 @@ def _resolve(text: str, folded: str, start: int, end: int, kind: str, entities: 
     elif kind == "plural_pronoun":
         if _plural_body_before(entities, start):
             return None         # "urged governments to keep them out of their networks"
+        if _people_before(folded, entities, sentence_start, start):
+            return None         # "explain to a customer why their meter ...": people
         # "For X and Y, the ban applies to all their gear": a list in the pronoun's own sentence
         # is nearer than any list before it, however often that one was named.
         ids, antecedent = _salient_list(entities, [], start, None, lists, fits)
@@ -364,6 +366,23 @@ def _plural_body_before(entities: list[_Entity], position: int) -> bool:
     if not before or before[-1].ids is not None:
         return False
     return before[-1].surface.rstrip().lower().endswith("s")
+
+
+# People a "they" or "their" may stand for ("a customer ... their meter").
+_PEOPLE = regex.compile(
+    r"\b(?:customers?|users?|consumers?|people|persons?|someone|anyone|everyone|nobody|residents?|"
+    r"citizens?|owners?|homeowners?|householders?|patients?|parents?|children|employees?|workers?|"
+    r"staff|drivers?|subscribers?|clients?|members?|voters?|viewers?|listeners?|readers?|"
+    r"travell?ers?|passengers?|individuals?|families|students?|journalists?|victims?|"
+    r"engineers?|technicians?|installers?)\b")
+
+
+def _people_before(folded: str, entities: list[_Entity], sentence_start: int,
+                   position: int) -> bool:
+    """Whether people are named between a plural pronoun and the last company or body before
+    it in its sentence: "they" and "their" then stand for those people."""
+    named = [e.end for e in entities if e.end <= position and e.start >= sentence_start]
+    return _PEOPLE.search(folded, max(named, default=sentence_start), position) is not None
 
 
 # "Microsoft said it", "Acme Robotics announced that its": a capitalised speaker right before

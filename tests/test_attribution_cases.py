@@ -892,3 +892,73 @@ def test_a_short_form_of_the_typed_vendor_still_counts_when_no_other_company_sha
 def test_a_question_asserts_nothing_even_for_rules_that_allow_modal_wording(categories, question):
     text = f"A buyer's guide to cameras\n\n{question}\n\nThe answer is more complicated than it looks."
     assert "state_control" not in categories(text).get("hikvision", set())
+
+
+def test_their_after_a_person_stands_for_that_person_not_for_companies(categories):
+    """"to tell a householder why their router ...": "their" is the householder's."""
+    text = ("The operator buys its routers from Ericsson and Nokia. \"No engineer wants to tell a "
+            "householder why their router has a back door,\" the operator's manager said.")
+    found = categories(text)
+    assert "security" not in found.get("ericsson", set())
+    assert "security" not in found.get("nokia", set())
+
+
+def test_a_company_in_a_participial_aside_is_not_the_subject(categories):
+    """"software from X, running on a Y server, could flag Uyghurs": the software is X's."""
+    text = ("A leaked manual shows that analytics software from SenseTime, running on a Huawei "
+            "storage cluster, was designed to detect Uyghurs in crowds.")
+    found = categories(text)
+    assert "ethnic_profiling" in found.get("sensetime", set())
+    assert "ethnic_profiling" not in found.get("huawei", set())
+
+
+def test_grounds_for_a_forced_sale_are_the_sellers_not_the_company_sold(categories):
+    """"ordered X to sell Y on security grounds": the grounds are X's ownership; Y is sold."""
+    text = ("Imagination Technologies was bought by a Chinese fund in 2017. Last year ministers "
+            "ordered Hikvision to sell Axis Communications on national security grounds.")
+    found = categories(text)
+    assert "security" not in found.get("axis_communications", set())
+    assert "security" in found.get("hikvision", set())
+
+
+def test_the_company_that_commissioned_a_review_is_not_what_the_review_found(categories):
+    """"after an audit it commissioned found flaws in Y's modules": the findings are Y's."""
+    text = ("Bosch said an audit it commissioned last year found a hidden debug port in a batch "
+            "of radio modules.")
+    found = categories(text)
+    assert "audit_finding" not in found.get("bosch", set())
+
+
+def test_a_company_before_a_review_it_did_not_commission_keeps_the_finding(categories):
+    text = "A government audit found serious security vulnerabilities in Quectel modules."
+    assert "audit_finding" in categories(text).get("quectel", set())
+
+
+def test_a_name_after_a_company_noun_is_another_company(categories):
+    """"the consultancy Ashgrove Partners stopped using ...": a company acts, not a government."""
+    text = ("The UK meter maker Larkfield Metering has stopped using modules from Quectel, "
+            "citing security concerns.")
+    assert "government_restriction" not in categories(text).get("quectel", set())
+
+
+def test_an_example_of_an_industry_is_not_accused(categories):
+    """"rivals in the spyware business, such as X, ...": X is an example of the trade."""
+    text = ("The ruling will be read carefully by rivals in the spyware business, such as "
+            "NSO Group, which took no part in the case.")
+    assert "security" not in categories(text).get("nso_group", set())
+
+
+def test_a_company_closing_the_sentence_as_speaker_is_not_the_object(categories):
+    """"... buyers who must replace equipment from banned suppliers, the company said": the
+    company speaks; the banned suppliers are others."""
+    text = ("Bosch has launched cameras for councils that must replace equipment from banned "
+            "suppliers, the company said on Monday.")
+    assert "government_restriction" not in categories(text).get("bosch", set())
+
+
+def test_a_company_giving_a_statement_is_whom_the_next_sentence_means(categories):
+    """"Statement from Orvana just in. The company says ...": not a company named earlier."""
+    text = ("09:10 - Bosch told the committee its cameras contain no hidden modems.\n\n"
+            "09:40 - Statement from Orvana just in. The company says it has always complied with "
+            "the law in every market where it operates.")
+    assert "vendor_response" not in categories(text).get("bosch", set())
