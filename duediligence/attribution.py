@@ -461,7 +461,9 @@ _COMMISSIONED = regex.compile(r"\s+(?:had\s+|has\s+|have\s+)?(?:commissioned|ord
 # "..., the company said in a statement": the speaker of what came before, after a comma.
 _COMMA_BEFORE = regex.compile(r",\s*$")
 _SAID_AFTER = regex.compile(r"\s+(?:\w+ly\s+)?(?:said|says|told|added|stated|wrote|announced|"
-                            r"explained|noted|argued|claimed|insisted|confirmed)\b")
+                            r"explained|noted|argued|claimed|insisted|confirmed)"
+                            r"(?=\s*[,.;]|\s*$|\s+(?:in|on|at|last|this|late|earlier|yesterday|today|"
+                            r"during|when|after|before)\b)")
 
 
 def _trailing_speaker(mention: Mention, folded: str) -> bool:

@@ -962,3 +962,11 @@ def test_a_company_giving_a_statement_is_whom_the_next_sentence_means(categories
             "09:40 - Statement from Orvana just in. The company says it has always complied with "
             "the law in every market where it operates.")
     assert "vendor_response" not in categories(text).get("bosch", set())
+
+
+def test_a_company_after_a_fronted_phrase_that_says_something_is_the_object(categories):
+    """"After the 2021 breach, X said it had ...": X opens the main clause; it is no trailing
+    speaker of the words before."""
+    text = ("After the 2021 data breach, Verkada said it had restricted employee access to "
+            "customer video.")
+    assert "security" in categories(text).get("verkada", set())
