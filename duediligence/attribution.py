@@ -46,7 +46,7 @@ SPEAKERS = frozenset({"vendor_response"})
 PUBLIC_ACTS = frozenset({"government_restriction"})
 # Words that may stand between a subject and its verb: "it had already blocked".
 _AUXILIARIES = regex.compile(
-    r"\s*(?:(?:had|has|have|will|would|also|then|now|later|already|since|\w+ly)\s+){0,3}")
+    r"\s*(?:[\"']?(?:had|has|have|will|would|also|then|now|later|already|since|\w+ly)[\"']?\s+){0,3}")
 # "... compete for contracts with the state-owned operator": matched words that stand as an
 # adjective in a prepositional phrase describe that phrase's noun, not the clause's subject. "by"
 # ("controlled by the state-owned X") and "of" ("a unit of the state-owned X") pass ownership on.
@@ -123,7 +123,7 @@ def attribute(match: RuleMatch, sentence: Sentence, mentions: list[Mention], bod
         group = recipient or group
     rejection = (_marker_rejection(match, sentence, group, where, folded, lexicon, clause,
                                    asides, other_matches)
-                 or _disqualified(group, where, before, folded, lexicon)
+                 or _disqualified(group, where, before, folded, lexicon, match)
                  or _company_as_actor(match, where, before, folded))
     if rejection is not None:
         return rejection
@@ -297,16 +297,24 @@ def _marker_rejection(match: RuleMatch, sentence: Sentence, group: list[Mention]
 
 
 def _disqualified(group: list[Mention], where: str, before: list[Mention], folded: str,
-                  lexicon: Lexicon) -> Rejection | None:
+                  lexicon: Lexicon, match: RuleMatch) -> Rejection | None:
     """A subject that turns out not to be the party the claim is about."""
     named = frozenset().union(*(m.vendor_ids for m in group))
     if where == "inside" and before and _list_ending(before, folded, lexicon)[-1].vendor_ids & named:
         return Rejection("the company acts on itself ('X removed its kit'): not done to it")
-    if lexicon.is_contrasted(folded, group[0].start):
+    relative = (_RELATIVE_OPENS.search(folded, group[-1].end, match.start)
+                if where == "before" else None)
+    if lexicon.is_contrasted(folded, group[0].start) and not (
+            relative is not None and "," not in folded[relative.end():match.start]):
+        # "Unlike X, which has been on the list since 2021, Y is ...": the relative clause says
+        # something of X itself; only the main clause's predicate is denied of it.
         return Rejection(f"'{group[0].surface}' is named only as a point of comparison")
     if lexicon.names_other_party(folded, group[-1].end):
         return Rejection(f"'{group[-1].surface}' is followed by a possessive naming another party")
     return None
+
+
+_RELATIVE_OPENS = regex.compile(r",\s*(?:which|who|whose)\b")
 
 
 def _company_as_actor(match: RuleMatch, where: str, before: list[Mention],

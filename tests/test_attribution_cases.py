@@ -970,3 +970,99 @@ def test_a_company_after_a_fronted_phrase_that_says_something_is_the_object(cate
     text = ("After the 2021 data breach, Verkada said it had restricted employee access to "
             "customer video.")
     assert "security" in categories(text).get("verkada", set())
+
+
+def test_a_place_name_in_a_description_does_not_block_it(categories):
+    """"the New York start-up" is no "new" company: it refers back to the one just named."""
+    text = "Take Clearview AI. The New York start-up was added to the Entity List last year."
+    assert "sanctions" in categories(text).get("clearview_ai", set())
+
+
+def test_a_would_in_reported_speech_after_a_coordinated_verb_is_no_hypothetical(categories):
+    """"said the ministry accepted the findings and would remove X devices": a commitment."""
+    text = ("The minister said the ministry accepted every recommendation and would remove all "
+            "Hikvision cameras from its buildings by March.")
+    assert "government_restriction" in categories(text).get("hikvision", set())
+
+
+def test_a_participle_found_in_is_no_reporting_verb(categories):
+    """", found in everything from chargers to pumps, could give Beijing ...": "found in" does not
+    open a reported clause that would cut the claim off from its subject."""
+    text = ("Lawmakers asked regulators to review modules made by Quectel, arguing that the modules, "
+            "found in everything from chargers to pumps, could give Beijing a way into networks.")
+    assert "security" in categories(text).get("quectel", set())
+
+
+def test_both_companies_can_be_a_subject_and_its_companion(categories):
+    """"X was added in 2021, along with fellow firm Y. ... both companies had ...": the two."""
+    text = ("NSO Group was added to the Entity List in 2021, along with fellow Israeli firm "
+            "Candiru Ltd and Hikvision. The department said both companies had supplied spyware to "
+            "governments that used it to target journalists.")
+    found = categories(text)
+    assert "human_rights" not in found.get("hikvision", set())
+
+
+def test_both_companies_means_a_subject_and_its_one_companion(categories):
+    text = ("Huawei was added to the Entity List in 2019, along with fellow Chinese firm ZTE. The "
+            "department said both companies had supplied surveillance equipment used to target "
+            "journalists and dissidents.")
+    found = categories(text)
+    assert "human_rights" in found.get("huawei", set()) and "human_rights" in found.get("zte", set())
+
+
+def test_it_after_a_body_that_went_further_and_ordered_it_is_the_company(categories):
+    """"The watchdog went further and ordered it to stop": "it" is not the watchdog."""
+    text = ("Clearview AI scraped billions of photographs. Regulators have noticed. Italy's "
+            "watchdog went further and banned it from operating in Italy.")
+    assert "government_restriction" in categories(text).get("clearview_ai", set())
+
+
+@pytest.mark.parametrize("typed, short", [
+    ("Xinjiang Tianshan Vision", "tianshan vision"),
+    ("Shenzhen Lumora Wireless", "lumora"),
+])
+def test_regional_prefixes_and_generic_tails_are_dropped_from_typed_names(rule_set, typed, short):
+    from duediligence.check import resolve_vendor
+    assert short in [n.text for n in resolve_vendor(typed, rule_set).names]
+
+
+def test_a_company_acting_with_a_quoted_adverb_is_still_the_actor(categories):
+    """'X had "systematically" replaced Y branding': X, a company, acts; no public body's act."""
+    text = ('The tribunal found that Corvane Systems Ltd had "systematically" replaced Hikvision '
+            'branding on cameras with its own labels.')
+    assert "government_restriction" not in categories(text).get("hikvision", set())
+
+
+def test_a_relative_clause_on_a_compared_company_still_speaks_of_it(categories):
+    """"Unlike X, which has been on the Entity List since 2021, Y is not restricted": the
+    relative clause is a fact about X; only the main predicate is denied of it."""
+    text = ("Unlike Hikvision, which has been on the Entity List since 2019, Axis Communications "
+            "faces no US restrictions.")
+    found = categories(text)
+    assert "sanctions" in found.get("hikvision", set())
+    assert "sanctions" not in found.get("axis_communications", set())
+
+
+def test_a_compared_company_gets_nothing_from_the_main_clause(categories):
+    text = ("Unlike Axis Communications, which is Swedish, Hikvision has been on the Entity List "
+            "since 2019.")
+    found = categories(text)
+    assert "sanctions" not in found.get("axis_communications", set())
+
+
+def test_a_capitalised_company_noun_inside_a_body_name_is_no_reference(categories):
+    """"the Business and Trade Committee" names a committee, not "the business" in focus."""
+    text = ("Hikvision sells cameras across Britain. A member of the Business and Trade Committee "
+            "was placed on a sanctions list by Beijing last year.")
+    assert "sanctions" not in categories(text).get("hikvision", set())
+
+
+@pytest.mark.parametrize("typed, short, absent", [
+    ("Larch Green Energy Technology", "larch", None),
+    ("Green Energy Ltd", "green energy", "green"),
+])
+def test_typed_names_shrink_past_generic_words_but_never_to_generic_words_alone(
+        rule_set, typed, short, absent):
+    from duediligence.check import resolve_vendor
+    keys = [n.text for n in resolve_vendor(typed, rule_set).names]
+    assert short in keys and absent not in keys
