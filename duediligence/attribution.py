@@ -303,7 +303,8 @@ def _disqualified(group: list[Mention], where: str, before: list[Mention], folde
     if where == "inside" and before and _list_ending(before, folded, lexicon)[-1].vendor_ids & named:
         return Rejection("the company acts on itself ('X removed its kit'): not done to it")
     relative = (_RELATIVE_OPENS.search(folded, group[-1].end, match.start)
-                if where == "before" else None)
+                if where == "before" and _UNLIKE.search(folded, max(0, group[0].start - 30),
+                                                        group[0].start) else None)
     if lexicon.is_contrasted(folded, group[0].start) and not (
             relative is not None and "," not in folded[relative.end():match.start]):
         # "Unlike X, which has been on the list since 2021, Y is ...": the relative clause says
@@ -315,6 +316,8 @@ def _disqualified(group: list[Mention], where: str, before: list[Mention], folde
 
 
 _RELATIVE_OPENS = regex.compile(r",\s*(?:which|who|whose)\b")
+# "Unlike X, which ...": a comparison that denies only the main clause of X (not "rival X").
+_UNLIKE = regex.compile(r"\b(?:unlike|compared\s+(?:with|to)|as\s+opposed\s+to)\s+$")
 
 
 def _company_as_actor(match: RuleMatch, where: str, before: list[Mention],

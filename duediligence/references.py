@@ -499,12 +499,16 @@ def _coordinated(group: list[_Entity], folded: str, lexicon: Lexicon) -> list[li
 
 
 _BOTH = regex.compile(r"\bboth\b")
+_FELLOW = regex.compile(r"\b(?:fellow|rival|firms?|company|companies|makers?|vendors?|suppliers?|"
+                        r"manufacturers?|developers?|providers?)\b")
 
 
 def _companion_of(folded: str, end: int, start: int, lexicon: Lexicon) -> bool:
-    """"X was listed in 2021, along with fellow firm Y": Y shares X's fate, so "both companies"
-    later are the two."""
+    """"X was listed in 2021, along with fellow firm Y": Y, described as a company of the same
+    kind, shares X's fate, so "both companies" later are the two. Not "X's products, together
+    with Y": no word says Y is a company like X."""
     return (lexicon.joins_subject(folded, start)
+            and _FELLOW.search(folded, max(end, start - 40), start) is not None
             and not any(mark in folded[end:start] for mark in ";:()\""))
 
 

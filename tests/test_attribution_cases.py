@@ -1066,3 +1066,20 @@ def test_typed_names_shrink_past_generic_words_but_never_to_generic_words_alone(
     from duediligence.check import resolve_vendor
     keys = [n.text for n in resolve_vendor(typed, rule_set).names]
     assert short in keys and absent not in keys
+
+
+def test_a_companion_not_described_as_a_company_of_the_kind_does_not_join_a_counted_group(
+        categories):
+    """"X's products, together with Y and Z" then "all three carriers": X is no carrier."""
+    text = ("In 2022 the FCC added Kaspersky Lab's products, together with China Mobile and China "
+            "Telecom, to its list. China Unicom followed in September. All three carriers are "
+            "subsidiaries of state-owned telecoms giants.")
+    assert "state_control" not in categories(text).get("kaspersky", set())
+
+
+def test_a_rival_named_for_comparison_gets_nothing_from_its_relative_clause(categories):
+    """"Its larger rival Huawei, which says it is owned by its employees, ...": a rival named in
+    passing, not a vendor answering a concern."""
+    text = ("ZTE is listed in Shenzhen. Its larger domestic rival Huawei, which says it is owned by "
+            "its employees, has won many of the same contracts.")
+    assert "vendor_response" not in categories(text).get("huawei", set())
