@@ -46,7 +46,7 @@ SPEAKERS = frozenset({"vendor_response"})
 PUBLIC_ACTS = frozenset({"government_restriction"})
 # Words that may stand between a subject and its verb: "it had already blocked".
 _AUXILIARIES = regex.compile(
-    r"\s*(?:(?:had|has|have|will|would|also|then|now|later|already|since|\w+ly)\s+){0,3}")
+    r"\s*(?:[\"']?(?:had|has|have|will|would|also|then|now|later|already|since|\w+ly)[\"']?\s+){0,3}")
 # "... compete for contracts with the state-owned operator": matched words that stand as an
 # adjective in a prepositional phrase describe that phrase's noun, not the clause's subject. "by"
 # ("controlled by the state-owned X") and "of" ("a unit of the state-owned X") pass ownership on.
@@ -108,6 +108,9 @@ def attribute(match: RuleMatch, sentence: Sentence, mentions: list[Mention], bod
     if isinstance(found, Rejection):
         return found
     group, where, before, later = found
+    if _names_industry(match, folded):
+        return Rejection("the matched words name an industry ('others in the spyware business, "
+                         "such as X'), not something said of a company")
     if where == "inside" and match.vendor_side == "before" and match.rule.category in SPEAKERS:
         return Rejection("a company inside the reported words is what was said, not the speaker")
     if where == "before" and _modifies_other_noun(match, folded):
@@ -120,7 +123,7 @@ def attribute(match: RuleMatch, sentence: Sentence, mentions: list[Mention], bod
         group = recipient or group
     rejection = (_marker_rejection(match, sentence, group, where, folded, lexicon, clause,
                                    asides, other_matches)
-                 or _disqualified(group, where, before, folded, lexicon)
+                 or _disqualified(group, where, before, folded, lexicon, match)
                  or _company_as_actor(match, where, before, folded))
     if rejection is not None:
         return rejection
@@ -141,18 +144,25 @@ def _subject(match: RuleMatch, mentions: list[Mention], bodies: list[Span], fold
     lo, hi, _ = clause
     candidates = [m for m in mentions
                   if lo <= m.start and m.end <= hi and not _inside(m, asides)]
-    before = [m for m in candidates if m.end <= match.start and not _possessive_in_phrase(m, folded)]
+    before = [m for m in candidates if m.end <= match.start and not _possessive_in_phrase(m, folded)
+              and not _commissioner(m, folded)]
     later = [m for m in candidates if m.start >= match.end]   # where ", alongside X" companions stand
     after = [m for m in later if _words_between(folded, match.end, m.start) <= AFTER_REACH
+             and not _trailing_speaker(m, folded)
              and not any(match.end <= b.start and b.end <= m.start
                          and _words_between(folded, match.end, b.start) <= BODY_REACH
                          and not folded.startswith("'s", b.end)   # "China's Huawei" names Huawei
                          for b in bodies)]
-    inside = [m for m in candidates if match.start <= m.start and m.end <= match.end]
+    inside = [m for m in candidates if match.start <= m.start and m.end <= match.end
+              and not _commissioner(m, folded)]
     inside = [m for m in inside if m.kind != "reference"] or inside   # "its existing X kit": X
     inside = inside or _describing_group(match, mentions, lo, hi)
     if match.vendor_side in ("before", "either") and before:
         group = _gapped_partner(before, _list_ending(before, folded, lexicon), folded)
+        seller = _seller(before, group, folded, lexicon)
+        if seller:
+            # "ordered X to sell Y on security grounds": Y is what is sold; the grounds are X's.
+            group = seller
         if _COORDINATED_VERB.search(folded, group[-1].end, match.start):
             # "X found that Y infringed Z's patents, and issued an order": the second verb shares
             # the first verb's subject, so the claim goes to the clause's first company.
@@ -270,6 +280,9 @@ def _marker_rejection(match: RuleMatch, sentence: Sentence, group: list[Mention]
     if "denial" not in match.rule.allow and _marker(
             lexicon.negation_before, folded, opener, match.start, blocked):
         return Rejection("denied or doubted in its clause")
+    if sentence.text.rstrip(" \"'”’)").endswith("?"):
+        # A question asserts nothing, whatever wording the rule allows ("Is X state-owned?").
+        return Rejection("the sentence is a question")
     if "hypothetical" in match.rule.allow:
         return None
     # A fronted phrase ("Asked whether ..., X declined") does not make the claim hypothetical. A
@@ -280,22 +293,31 @@ def _marker_rejection(match: RuleMatch, sentence: Sentence, group: list[Mention]
         hypothetical_start = max(opener, folded.rfind(",", opener, group[0].start) + 1)
     if _marker(lexicon.hypothetical, folded, hypothetical_start, match.start, blocked):
         return Rejection("hypothetical or conditional wording in its clause")
-    if sentence.text.rstrip(" \"'”’)").endswith("?"):
-        return Rejection("the sentence is a question")
     return None
 
 
 def _disqualified(group: list[Mention], where: str, before: list[Mention], folded: str,
-                  lexicon: Lexicon) -> Rejection | None:
+                  lexicon: Lexicon, match: RuleMatch) -> Rejection | None:
     """A subject that turns out not to be the party the claim is about."""
     named = frozenset().union(*(m.vendor_ids for m in group))
     if where == "inside" and before and _list_ending(before, folded, lexicon)[-1].vendor_ids & named:
         return Rejection("the company acts on itself ('X removed its kit'): not done to it")
-    if lexicon.is_contrasted(folded, group[0].start):
+    relative = (_RELATIVE_OPENS.search(folded, group[-1].end, match.start)
+                if where == "before" and _UNLIKE.search(folded, max(0, group[0].start - 30),
+                                                        group[0].start) else None)
+    if lexicon.is_contrasted(folded, group[0].start) and not (
+            relative is not None and "," not in folded[relative.end():match.start]):
+        # "Unlike X, which has been on the list since 2021, Y is ...": the relative clause says
+        # something of X itself; only the main clause's predicate is denied of it.
         return Rejection(f"'{group[0].surface}' is named only as a point of comparison")
     if lexicon.names_other_party(folded, group[-1].end):
         return Rejection(f"'{group[-1].surface}' is followed by a possessive naming another party")
     return None
+
+
+_RELATIVE_OPENS = regex.compile(r",\s*(?:which|who|whose)\b")
+# "Unlike X, which ...": a comparison that denies only the main clause of X (not "rival X").
+_UNLIKE = regex.compile(r"\b(?:unlike|compared\s+(?:with|to)|as\s+opposed\s+to)\s+$")
 
 
 def _company_as_actor(match: RuleMatch, where: str, before: list[Mention],
@@ -308,6 +330,18 @@ def _company_as_actor(match: RuleMatch, where: str, before: list[Mention],
     if _AUXILIARIES.fullmatch(folded, actor.end, match.start) is None:
         return None
     return Rejection(f"'{actor.surface}', a company, is the one acting: not a public body's act")
+
+
+# "others in the commercial spyware business": the matched words qualify an industry's noun.
+_INDUSTRY_AFTER = regex.compile(r"\s+(?:business|businesses|industry|industries|sector|sectors|"
+                                r"market|markets|trade)\b")
+_INDUSTRY_BEFORE = regex.compile(r"\b(?:in|across|of|throughout|within|into)\s+(?:the\s+)?"
+                                 r"(?:[\w-]+\s+){0,2}$")
+
+
+def _names_industry(match: RuleMatch, folded: str) -> bool:
+    return (_INDUSTRY_AFTER.match(folded, match.end) is not None
+            and _INDUSTRY_BEFORE.search(folded, max(0, match.start - 40), match.start) is not None)
 
 
 def _modifies_other_noun(match: RuleMatch, folded: str) -> bool:
@@ -426,6 +460,36 @@ def _possessive_in_phrase(mention: Mention, folded: str) -> bool:
         folded[max(0, mention.start - 12):mention.start]) is not None
 
 
+# "a penetration test it commissioned found ...", "the audit Acme ordered": who ordered a
+# review, in a relative clause on the review's noun, is not what the review found about.
+_REVIEW_BEFORE = regex.compile(r"\b(?:a|an|the|its|their)\s+(?:[\w-]+\s+){0,3}?(?:test|tests|audit|"
+                               r"review|investigation|report|study|assessment|inquiry|probe|analysis|"
+                               r"evaluation|examination|survey)\s+(?:that\s+)?$")
+_COMMISSIONED = regex.compile(r"\s+(?:had\s+|has\s+|have\s+)?(?:commissioned|ordered|requested|"
+                              r"funded|sponsored|paid\s+for|asked\s+for)\b")
+
+
+# "..., the company said in a statement": the speaker of what came before, after a comma.
+_COMMA_BEFORE = regex.compile(r",\s*$")
+_SAID_AFTER = regex.compile(r"\s+(?:\w+ly\s+)?(?:said|says|told|added|stated|wrote|announced|"
+                            r"explained|noted|argued|claimed|insisted|confirmed)"
+                            r"(?=\s*[,.;]|\s*$|\s+(?:in|on|at|last|this|late|earlier|yesterday|today|"
+                            r"during|when|after|before)\b)")
+
+
+def _trailing_speaker(mention: Mention, folded: str) -> bool:
+    """Whether the company closes the sentence as its speaker (", the company said"): it says
+    the words before, it is not their object."""
+    return (_COMMA_BEFORE.search(folded, max(0, mention.start - 3), mention.start) is not None
+            and _SAID_AFTER.match(folded, mention.end) is not None)
+
+
+def _commissioner(mention: Mention, folded: str) -> bool:
+    """Whether the company stands in "the audit X commissioned": it ordered the review."""
+    return (_COMMISSIONED.match(folded, mention.end) is not None
+            and _REVIEW_BEFORE.search(folded, max(0, mention.start - 80), mention.start) is not None)
+
+
 def _comma_outside(folded: str, start: int, end: int, asides: list[tuple[int, int]]) -> bool:
     """Whether a comma that belongs to no aside stands in folded[start:end]."""
     return any(folded[i] == "," and not _inside_any(i, asides) for i in range(start, end))
@@ -449,6 +513,25 @@ def _marker(pattern, folded: str, start: int, end: int, blocked: list[tuple[int,
         if not any(s <= found.start() < e for s, e in blocked):
             return True
     return False
+
+
+# "ordered X to sell Y", "forced X to divest its stake in Y": Y is the thing sold.
+_SOLD = regex.compile(r"\b(?:sell|sells|sold|selling|divest|divests|divested|divesting|offload|"
+                      r"dispose\s+of|spin\s+off)\s+(?:(?:its|their|the|a)\s+)?(?:(?:stake|holding|"
+                      r"shares?|interest|business|unit)\s+in\s+)?$")
+
+
+def _seller(before: list[Mention], group: list[Mention], folded: str,
+            lexicon: Lexicon) -> list[Mention]:
+    """The company made to sell the subject group, when that group is the object of a sale
+    whose seller is named just before ("ordered X to sell Y"); none otherwise."""
+    first = before.index(group[0])
+    if first == 0 or _SOLD.search(folded, max(0, group[0].start - 60), group[0].start) is None:
+        return []
+    seller = before[first - 1]
+    if _words_between(folded, seller.end, group[0].start) > 4:
+        return []
+    return _list_ending(before[:first], folded, lexicon)
 
 
 def _list_ending(before: list[Mention], folded: str, lexicon: Lexicon) -> list[Mention]:

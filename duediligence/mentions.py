@@ -39,6 +39,11 @@ FUZZY_MIN_LENGTH = 6
 SWAP_MIN_LENGTH = 5
 LONG_NAME = 10
 _CAPITALISED_WORD = regex.compile(r"\b\p{Lu}[\p{L}\p{N}]{4,}\b")
+# "Autel Robotics" after the short form "Autel": capitalised words that carry the name on.
+# Not a title-case heading's next word ("Autel To Face Ban").
+_NAME_GOES_ON = regex.compile(
+    r"(?:[ \t]+(?!(?:To|The|Of|On|In|At|And|Or|For|As|By|With|From|Is|Are|Was|Were|Has|Have|Says|"
+    r"Said|Adds|Added|Gets|Faces|Wins|Loses|Over|After|Amid)\b)\p{Lu}[\p{L}\p{N}&-]+){1,3}")
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,7 @@ class NameIndex:
         # "Acme Vision Co., Ltd." is one mention, so that lists of such names join up.
         self._legal_tail = regex.compile(rf"(?:,?\s+(?:{forms}))+(?![\w])") if forms else None
         by_key: dict[str, list[tuple[str, VendorName]]] = {}
+        self._shortened: set[str] = set()   # keys that are a typed name cut short ("autel")
         self._not_this: dict[str, list[str]] = {}     # vendor id -> phrases naming something else
         fuzzy: dict[str, tuple[str, VendorName]] = {}
         for vendor in vendors:
@@ -112,6 +118,8 @@ class NameIndex:
             chosen = own or entries
             how = " / ".join(sorted({f"{n.kind.replace('_', ' ')} '{n.text}'" for _, n in chosen}))
             self._automaton.add_word(key, (key, frozenset(vendor_id for vendor_id, _ in chosen), how))
+            if all(n.kind == "derived" for _, n in chosen):
+                self._shortened.add(key)
         self._automaton.make_automaton()
         self._exact_keys = {name_key(n.text) for entries in by_key.values() for _, n in entries}
         self._fuzzy = fuzzy
@@ -128,6 +136,7 @@ class NameIndex:
         mentions = [Mention(s, e, ids, "name", text[s:e], f"matched the {how}")
                     for s, e, ids, how in self._with_legal_tail(_longest_first(hits), text, folded)]
         mentions = [m for m in mentions if not self._excluded(m, folded)]
+        mentions = self._shared_short_forms(text, folded, mentions)
         mentions += self._misspellings(text, mentions)
         return sorted(mentions, key=lambda m: m.start)
 
@@ -142,6 +151,50 @@ class NameIndex:
             capitalised = tail is not None and _not_lowercase_only(text[end:tail.end()])
             extended.append((start, tail.end() if capitalised else end, ids, how))
         return extended
+
+    def _shared_short_forms(self, text: str, folded: str, mentions: list[Mention]) -> list[Mention]:
+        """A name typed outside the registry is also searched cut short ("Autel Intelligent
+        Technology" as "Autel"). When the text names another company that starts with that short
+        form ("Autel Robotics"), that name is the other company's, and the short form alone stands
+        for the company named in full nearest before it: for neither when none was."""
+        if not self._shortened:
+            return mentions
+        others: list[Mention] = []
+        shortened: list[Mention] = []
+        replaced: dict[tuple[int, int], Mention] = {}
+        for mention in mentions:
+            if " ".join(folded[mention.start:mention.end].split()) not in self._shortened:
+                continue
+            longer = _NAME_GOES_ON.match(text, mention.end)
+            if longer is None:
+                shortened.append(mention)
+                continue
+            surface = text[mention.start:longer.end()]
+            others.append(replaced.setdefault((mention.start, mention.end), Mention(mention.start, longer.end(), frozenset({"~" + name_key(surface)}),
+                                  "unknown_company", surface,
+                                  f"'{surface}' names another company that starts with "
+                                  f"'{mention.surface}'")))
+        if not others:
+            return mentions
+        full = [m for m in mentions if (m.start, m.end) not in replaced
+                and not any(m is s for s in shortened)] + others
+        for mention in shortened:
+            key = name_key(mention.surface)
+            named = [m for m in full if m.end <= mention.start
+                     and name_key(m.surface).startswith(key + " ")]
+            if not any(m.kind == "unknown_company" and name_key(m.surface).startswith(key + " ")
+                       for m in others):
+                continue
+            nearest = max(named, key=lambda m: m.start, default=None)
+            if nearest is not None and nearest.kind != "unknown_company":
+                continue
+            ids = nearest.vendor_ids if nearest is not None else frozenset({"~" + key})
+            said = (f"short for '{nearest.surface}', named just before" if nearest is not None
+                    else "shared by companies the text names, so it stands for neither")
+            replaced[(mention.start, mention.end)] = Mention(
+                mention.start, mention.end, ids, "unknown_company", mention.surface,
+                f"'{mention.surface}' is {said}")
+        return [replaced.get((m.start, m.end), m) for m in mentions]
 
     def _excluded(self, mention: Mention, folded: str) -> bool:
         """True when the name sits inside a phrase the registry says is something else."""

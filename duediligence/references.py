@@ -141,6 +141,23 @@ def resolve_references(text: str, folded: str, sentences: list[Sentence],
     return resolved
 
 
+# "New York", "Second Street": capitalised words that run on into a proper name.
+_PROPER_NAME = regex.compile(r"\p{Lu}[\p{L}\p{N}'-]*(?:\s+\p{Lu}[\p{L}\p{N}'-]*)+")
+
+
+# "Business and Trade Committee", "Enterprise Agency": a capitalised noun running on into a name.
+_IN_PROPER_NAME = regex.compile(r"(?:\s+(?:and|of|&|for)\s+|\s+)\p{Lu}")
+
+
+def _common_words(sentence: Sentence, start: int, end: int) -> set[str]:
+    """The words of a description, leaving out those of a proper name in it: in "the New York
+    start-up", "New" is no "new" (a new company)."""
+    offset = sentence.start
+    original = sentence.text[start - offset:end - offset]
+    names = {w.lower() for name in _PROPER_NAME.finditer(original) for w in name.group().split()}
+    return {w for w in original.lower().split() if w not in names}
+
+
 @lru_cache(maxsize=4)
 def _description_patterns(nouns: tuple[str, ...]) -> tuple[regex.Pattern, regex.Pattern]:
     """"a small Chinese surveillance company" and "The company, " opening a sentence."""
@@ -186,15 +203,22 @@ def _references(folded: str, sentence: Sentence, companies: _Companies,
     found = []
     words = lexicon.reference_words.words_in(folded, sentence.start, sentence.end)
     for match in lexicon.singular_reference.finditer(folded, sentence.start, sentence.end, words):
-        modifiers = set(match.group(1).split())
+        modifiers = _common_words(sentence, match.start(1), match.end(1))
         if companies.overlap(match.start(), match.end() + 2):
             continue            # "the Chinese firm Hikvision": the name itself is the mention
+        if _IN_PROPER_NAME.match(sentence.text, match.end(2) - sentence.start) and \
+                sentence.text[match.start(2) - sentence.start].isupper():
+            continue            # "the Business and Trade Committee": a name, not a reference
         found.append((match.start(), match.end(), "singular",
                       bool(modifiers & lexicon.blocked_modifiers), lexicon.country_of(match.group(1))))
     for match in lexicon.plural_reference.finditer(folded, sentence.start, sentence.end, words):
         # "the Chinese vendors" names a country just as "the Chinese vendor" does.
-        found.append((match.start(), match.end(), "plural", False,
-                      lexicon.country_of(match.group(1))))
+        start = match.start()
+        both = _BOTH.search(folded, match.start(1), match.end(1))
+        if both is not None:
+            start = both.start()    # "the department said both companies": "both companies"
+        found.append((start, match.end(), "plural", False,
+                      lexicon.country_of(folded[both.end() if both else match.start(1):match.end(1)])))
     counted = _counted_pattern(tuple(lexicon.body.references.company_plural_nouns))
     for match in counted.finditer(folded, sentence.start, sentence.end):
         # "added three Chinese AI companies to its list": new companies, named next if at all.
@@ -309,6 +333,8 @@ def _resolve(text: str, folded: str, start: int, end: int, kind: str, entities: 
     elif kind == "plural_pronoun":
         if _plural_body_before(entities, start):
             return None         # "urged governments to keep them out of their networks"
+        if _people_before(folded, entities, sentence_start, start):
+            return None         # "explain to a customer why their meter ...": people
         # "For X and Y, the ban applies to all their gear": a list in the pronoun's own sentence
         # is nearer than any list before it, however often that one was named.
         ids, antecedent = _salient_list(entities, [], start, None, lists, fits)
@@ -366,6 +392,23 @@ def _plural_body_before(entities: list[_Entity], position: int) -> bool:
     return before[-1].surface.rstrip().lower().endswith("s")
 
 
+# People a "they" or "their" may stand for ("a customer ... their meter").
+_PEOPLE = regex.compile(
+    r"\b(?:customers?|users?|consumers?|people|persons?|someone|anyone|everyone|nobody|residents?|"
+    r"citizens?|owners?|homeowners?|householders?|patients?|parents?|children|employees?|workers?|"
+    r"staff|drivers?|subscribers?|clients?|members?|voters?|viewers?|listeners?|readers?|"
+    r"travell?ers?|passengers?|individuals?|families|students?|journalists?|victims?|"
+    r"engineers?|technicians?|installers?)\b")
+
+
+def _people_before(folded: str, entities: list[_Entity], sentence_start: int,
+                   position: int) -> bool:
+    """Whether people are named between a plural pronoun and the last company or body before
+    it in its sentence: "they" and "their" then stand for those people."""
+    named = [e.end for e in entities if e.end <= position and e.start >= sentence_start]
+    return _PEOPLE.search(folded, max(named, default=sentence_start), position) is not None
+
+
 # "Microsoft said it", "Acme Robotics announced that its": a capitalised speaker right before
 # the pronoun. Personal pronouns are capitalised too at the start of a sentence.
 _SPEAKER = regex.compile(r"\b(\p{Lu}[\w&.-]*(?:\s+\p{Lu}[\w&.-]*){0,3})\s+(?:said|says|told\s+\w+|"
@@ -393,7 +436,7 @@ def _unknown_speaker(text: str, entities: list[_Entity], sentence_start: int,
 _OBJECT_IT = regex.compile(r"it\s+(?:on|onto|to|from|in|into|of|as|for|with|off|under|over|at)\b")
 # Between a subject and that "it": a single verb, perhaps with auxiliaries ("had quietly banned").
 _ONE_VERB = regex.compile(r"\s+(?:(?:has|have|had|was|were|will|would|also|then|later|\w+ly)\s+)*"
-                          r"[a-z-]+\s+")
+                          r"(?:[a-z-]+\s+(?:further\s+)?and\s+)?[a-z-]+\s+")
 
 
 def _subject_of_verb(folded: str, entities: list[_Entity], position: int,
@@ -447,11 +490,26 @@ def _coordinated(group: list[_Entity], folded: str, lexicon: Lexicon) -> list[li
     for entity in group:
         if entity.ids is None or entity.contrasted:
             continue
-        if runs and lexicon.joins_list(folded, runs[-1][-1].end, entity.start):
+        if runs and (lexicon.joins_list(folded, runs[-1][-1].end, entity.start)
+                     or _companion_of(folded, runs[-1][-1].end, entity.start, lexicon)):
             runs[-1].append(entity)
         else:
             runs.append([entity])
     return runs
+
+
+_BOTH = regex.compile(r"\bboth\b")
+_FELLOW = regex.compile(r"\b(?:fellow|rival|firms?|company|companies|makers?|vendors?|suppliers?|"
+                        r"manufacturers?|developers?|providers?)\b")
+
+
+def _companion_of(folded: str, end: int, start: int, lexicon: Lexicon) -> bool:
+    """"X was listed in 2021, along with fellow firm Y": Y, described as a company of the same
+    kind, shares X's fate, so "both companies" later are the two. Not "X's products, together
+    with Y": no word says Y is a company like X."""
+    return (lexicon.joins_subject(folded, start)
+            and _FELLOW.search(folded, max(end, start - 40), start) is not None
+            and not any(mark in folded[end:start] for mark in ";:()\""))
 
 
 def _count(reference: str) -> int | None:

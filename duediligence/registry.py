@@ -115,7 +115,8 @@ def derived_vendor(typed: str, legal_suffixes: list[str], generic_words: list[st
         keys.append(" ".join(variant))
         while len(variant) > 1 and variant[-1] in generic:
             variant = variant[:-1]
-            keys.append(" ".join(variant))
+            if not all(word in generic or word in places for word in variant):
+                keys.append(" ".join(variant))   # never "green" alone, from "Green Energy Ltd"
         if len(variant) > 1 and variant[0] in places:
             keys.append(" ".join(variant[1:]))
     distinctive = [k for k in dict.fromkeys(keys) if len(k.replace(" ", "")) >= 5 or k == keys[0]]

@@ -861,3 +861,225 @@ def test_the_same_list_reaches_back_to_the_list_named_however_far(categories, ea
     found = categories(text)
     assert ("sanctions" in found.get("hikvision", set())) is listed
     assert ("sanctions" in found.get("dahua", set())) is listed
+
+
+def test_a_short_form_shared_with_another_company_does_not_stand_for_the_typed_vendor(rule_set):
+    """A vendor typed outside the registry is searched cut short ("Corvane"); when the text names
+    another company starting with that word, the word alone is that company's, not the vendor's."""
+    from duediligence.check import resolve_vendor
+    vendor = resolve_vendor("Corvane Intelligent Technology", rule_set)
+    engine = Engine(rule_set, (vendor,))
+    text = ("Regulators put Corvane Aerial on the Entity List on Monday. Corvane, which sells "
+            "mapping drones, said it had done nothing wrong. The listing does not cover Corvane "
+            "Intelligent Technology, which makes car parts.")
+    analysis = engine.analyse(Document("case.txt", text, "0" * 64, 0))
+    assert not [c for c in analysis.claims if vendor.id in c.vendor_ids]
+
+
+def test_a_short_form_of_the_typed_vendor_still_counts_when_no_other_company_shares_it(rule_set):
+    from duediligence.check import resolve_vendor
+    vendor = resolve_vendor("Corvane Intelligent Technology", rule_set)
+    engine = Engine(rule_set, (vendor,))
+    text = "Regulators put Corvane on the Entity List on Monday."
+    analysis = engine.analyse(Document("case.txt", text, "0" * 64, 0))
+    assert [c for c in analysis.claims if vendor.id in c.vendor_ids]
+
+
+@pytest.mark.parametrize("question", [
+    "Is Hikvision controlled by the Chinese state?",
+    "Is Hikvision a state-owned company?",
+])
+def test_a_question_asserts_nothing_even_for_rules_that_allow_modal_wording(categories, question):
+    text = f"A buyer's guide to cameras\n\n{question}\n\nThe answer is more complicated than it looks."
+    assert "state_control" not in categories(text).get("hikvision", set())
+
+
+def test_their_after_a_person_stands_for_that_person_not_for_companies(categories):
+    """"to tell a householder why their router ...": "their" is the householder's."""
+    text = ("The operator buys its routers from Ericsson and Nokia. \"No engineer wants to tell a "
+            "householder why their router has a back door,\" the operator's manager said.")
+    found = categories(text)
+    assert "security" not in found.get("ericsson", set())
+    assert "security" not in found.get("nokia", set())
+
+
+def test_a_company_in_a_participial_aside_is_not_the_subject(categories):
+    """"software from X, running on a Y server, could flag Uyghurs": the software is X's."""
+    text = ("A leaked manual shows that analytics software from SenseTime, running on a Huawei "
+            "storage cluster, was designed to detect Uyghurs in crowds.")
+    found = categories(text)
+    assert "ethnic_profiling" in found.get("sensetime", set())
+    assert "ethnic_profiling" not in found.get("huawei", set())
+
+
+def test_grounds_for_a_forced_sale_are_the_sellers_not_the_company_sold(categories):
+    """"ordered X to sell Y on security grounds": the grounds are X's ownership; Y is sold."""
+    text = ("Imagination Technologies was bought by a Chinese fund in 2017. Last year ministers "
+            "ordered Hikvision to sell Axis Communications on national security grounds.")
+    found = categories(text)
+    assert "security" not in found.get("axis_communications", set())
+    assert "security" in found.get("hikvision", set())
+
+
+def test_the_company_that_commissioned_a_review_is_not_what_the_review_found(categories):
+    """"after an audit it commissioned found flaws in Y's modules": the findings are Y's."""
+    text = ("Bosch said an audit it commissioned last year found a hidden debug port in a batch "
+            "of radio modules.")
+    found = categories(text)
+    assert "audit_finding" not in found.get("bosch", set())
+
+
+def test_a_company_before_a_review_it_did_not_commission_keeps_the_finding(categories):
+    text = "A government audit found serious security vulnerabilities in Quectel modules."
+    assert "audit_finding" in categories(text).get("quectel", set())
+
+
+def test_a_name_after_a_company_noun_is_another_company(categories):
+    """"the consultancy Ashgrove Partners stopped using ...": a company acts, not a government."""
+    text = ("The UK meter maker Larkfield Metering has stopped using modules from Quectel, "
+            "citing security concerns.")
+    assert "government_restriction" not in categories(text).get("quectel", set())
+
+
+def test_an_example_of_an_industry_is_not_accused(categories):
+    """"rivals in the spyware business, such as X, ...": X is an example of the trade."""
+    text = ("The ruling will be read carefully by rivals in the spyware business, such as "
+            "NSO Group, which took no part in the case.")
+    assert "security" not in categories(text).get("nso_group", set())
+
+
+def test_a_company_closing_the_sentence_as_speaker_is_not_the_object(categories):
+    """"... buyers who must replace equipment from banned suppliers, the company said": the
+    company speaks; the banned suppliers are others."""
+    text = ("Bosch has launched cameras for councils that must replace equipment from banned "
+            "suppliers, the company said on Monday.")
+    assert "government_restriction" not in categories(text).get("bosch", set())
+
+
+def test_a_company_giving_a_statement_is_whom_the_next_sentence_means(categories):
+    """"Statement from Orvana just in. The company says ...": not a company named earlier."""
+    text = ("09:10 - Bosch told the committee its cameras contain no hidden modems.\n\n"
+            "09:40 - Statement from Orvana just in. The company says it has always complied with "
+            "the law in every market where it operates.")
+    assert "vendor_response" not in categories(text).get("bosch", set())
+
+
+def test_a_company_after_a_fronted_phrase_that_says_something_is_the_object(categories):
+    """"After the 2021 breach, X said it had ...": X opens the main clause; it is no trailing
+    speaker of the words before."""
+    text = ("After the 2021 data breach, Verkada said it had restricted employee access to "
+            "customer video.")
+    assert "security" in categories(text).get("verkada", set())
+
+
+def test_a_place_name_in_a_description_does_not_block_it(categories):
+    """"the New York start-up" is no "new" company: it refers back to the one just named."""
+    text = "Take Clearview AI. The New York start-up was added to the Entity List last year."
+    assert "sanctions" in categories(text).get("clearview_ai", set())
+
+
+def test_a_would_in_reported_speech_after_a_coordinated_verb_is_no_hypothetical(categories):
+    """"said the ministry accepted the findings and would remove X devices": a commitment."""
+    text = ("The minister said the ministry accepted every recommendation and would remove all "
+            "Hikvision cameras from its buildings by March.")
+    assert "government_restriction" in categories(text).get("hikvision", set())
+
+
+def test_a_participle_found_in_is_no_reporting_verb(categories):
+    """", found in everything from chargers to pumps, could give Beijing ...": "found in" does not
+    open a reported clause that would cut the claim off from its subject."""
+    text = ("Lawmakers asked regulators to review modules made by Quectel, arguing that the modules, "
+            "found in everything from chargers to pumps, could give Beijing a way into networks.")
+    assert "security" in categories(text).get("quectel", set())
+
+
+def test_both_companies_can_be_a_subject_and_its_companion(categories):
+    """"X was added in 2021, along with fellow firm Y. ... both companies had ...": the two."""
+    text = ("NSO Group was added to the Entity List in 2021, along with fellow Israeli firm "
+            "Candiru Ltd and Hikvision. The department said both companies had supplied spyware to "
+            "governments that used it to target journalists.")
+    found = categories(text)
+    assert "human_rights" not in found.get("hikvision", set())
+
+
+def test_both_companies_means_a_subject_and_its_one_companion(categories):
+    text = ("Huawei was added to the Entity List in 2019, along with fellow Chinese firm ZTE. The "
+            "department said both companies had supplied surveillance equipment used to target "
+            "journalists and dissidents.")
+    found = categories(text)
+    assert "human_rights" in found.get("huawei", set()) and "human_rights" in found.get("zte", set())
+
+
+def test_it_after_a_body_that_went_further_and_ordered_it_is_the_company(categories):
+    """"The watchdog went further and ordered it to stop": "it" is not the watchdog."""
+    text = ("Clearview AI scraped billions of photographs. Regulators have noticed. Italy's "
+            "watchdog went further and banned it from operating in Italy.")
+    assert "government_restriction" in categories(text).get("clearview_ai", set())
+
+
+@pytest.mark.parametrize("typed, short", [
+    ("Xinjiang Tianshan Vision", "tianshan vision"),
+    ("Shenzhen Lumora Wireless", "lumora"),
+])
+def test_regional_prefixes_and_generic_tails_are_dropped_from_typed_names(rule_set, typed, short):
+    from duediligence.check import resolve_vendor
+    assert short in [n.text for n in resolve_vendor(typed, rule_set).names]
+
+
+def test_a_company_acting_with_a_quoted_adverb_is_still_the_actor(categories):
+    """'X had "systematically" replaced Y branding': X, a company, acts; no public body's act."""
+    text = ('The tribunal found that Corvane Systems Ltd had "systematically" replaced Hikvision '
+            'branding on cameras with its own labels.')
+    assert "government_restriction" not in categories(text).get("hikvision", set())
+
+
+def test_a_relative_clause_on_a_compared_company_still_speaks_of_it(categories):
+    """"Unlike X, which has been on the Entity List since 2021, Y is not restricted": the
+    relative clause is a fact about X; only the main predicate is denied of it."""
+    text = ("Unlike Hikvision, which has been on the Entity List since 2019, Axis Communications "
+            "faces no US restrictions.")
+    found = categories(text)
+    assert "sanctions" in found.get("hikvision", set())
+    assert "sanctions" not in found.get("axis_communications", set())
+
+
+def test_a_compared_company_gets_nothing_from_the_main_clause(categories):
+    text = ("Unlike Axis Communications, which is Swedish, Hikvision has been on the Entity List "
+            "since 2019.")
+    found = categories(text)
+    assert "sanctions" not in found.get("axis_communications", set())
+
+
+def test_a_capitalised_company_noun_inside_a_body_name_is_no_reference(categories):
+    """"the Business and Trade Committee" names a committee, not "the business" in focus."""
+    text = ("Hikvision sells cameras across Britain. A member of the Business and Trade Committee "
+            "was placed on a sanctions list by Beijing last year.")
+    assert "sanctions" not in categories(text).get("hikvision", set())
+
+
+@pytest.mark.parametrize("typed, short, absent", [
+    ("Larch Green Energy Technology", "larch", None),
+    ("Green Energy Ltd", "green energy", "green"),
+])
+def test_typed_names_shrink_past_generic_words_but_never_to_generic_words_alone(
+        rule_set, typed, short, absent):
+    from duediligence.check import resolve_vendor
+    keys = [n.text for n in resolve_vendor(typed, rule_set).names]
+    assert short in keys and absent not in keys
+
+
+def test_a_companion_not_described_as_a_company_of_the_kind_does_not_join_a_counted_group(
+        categories):
+    """"X's products, together with Y and Z" then "all three carriers": X is no carrier."""
+    text = ("In 2022 the FCC added Kaspersky Lab's products, together with China Mobile and China "
+            "Telecom, to its list. China Unicom followed in September. All three carriers are "
+            "subsidiaries of state-owned telecoms giants.")
+    assert "state_control" not in categories(text).get("kaspersky", set())
+
+
+def test_a_rival_named_for_comparison_gets_nothing_from_its_relative_clause(categories):
+    """"Its larger rival Huawei, which says it is owned by its employees, ...": a rival named in
+    passing, not a vendor answering a concern."""
+    text = ("ZTE is listed in Shenzhen. Its larger domestic rival Huawei, which says it is owned by "
+            "its employees, has won many of the same contracts.")
+    assert "vendor_response" not in categories(text).get("huawei", set())
