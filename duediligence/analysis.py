@@ -85,7 +85,7 @@ class Engine:
     @cached_property
     def matcher(self) -> RuleMatcher:
         return RuleMatcher(compile_rules(
-            [loaded.rule for loaded in self.rule_set.rules if loaded.rule.status != "deprecated"],
+            [loaded for loaded in self.rule_set.rules if loaded.rule.status != "deprecated"],
             self.rule_set.lexicon.macros))
 
     def compile(self) -> None:

@@ -26,7 +26,7 @@ import ahocorasick
 import regex
 
 from .errors import DueDiligenceError
-from .ruleset import Rule
+from .ruleset import LoadedRule, Rule
 
 # Seconds one pattern may spend on one sentence before the match is abandoned.
 MATCH_TIMEOUT = 0.25
@@ -120,11 +120,13 @@ def compile_pattern(pattern: str, macros: dict[str, str]) -> regex.Pattern:
     return compiled
 
 
-def compile_rules(rules: list[Rule], macros: dict[str, str]) -> list[CompiledRule]:
+def compile_rules(rules: list[LoadedRule], macros: dict[str, str]) -> list[CompiledRule]:
+    """Compile every pattern; a pattern that does not is reported where it is written."""
     compiled = []
-    for rule in rules:
+    for loaded in rules:
+        rule = loaded.rule
         patterns = []
-        for entry in rule.patterns:
+        for index, entry in enumerate(rule.patterns):
             source, side = (entry, rule.vendor_side) if isinstance(entry, str) else (
                 entry.regex, entry.vendor_side or rule.vendor_side)
             try:
@@ -133,7 +135,9 @@ def compile_rules(rules: list[Rule], macros: dict[str, str]) -> list[CompiledRul
                                                 required_words(expanded),
                                                 further_required_words(expanded)))
             except PatternError as exc:
-                raise DueDiligenceError(f"rule {rule.id}: {exc}") from None
+                key = ("rules", loaded.index, "patterns", index)
+                raise DueDiligenceError(str(exc),
+                                        loaded.source.location(key, rule.id)) from None
         compiled.append(CompiledRule(rule, tuple(patterns)))
     return compiled
 

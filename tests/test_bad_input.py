@@ -158,6 +158,22 @@ def test_rules_pack_with_unknown_category(run_cli, tmp_path, out_dir):
                 f"{allowed}; got 'bribery'", out_dir)
 
 
+def test_rules_pack_with_a_pattern_that_does_not_compile(run_cli, tmp_path, write_corpus,
+                                                       out_dir):
+    """The pattern is only compiled when the run needs it: the error still names the file, the
+    line and column of the pattern and the rule."""
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "ours.yaml").write_text(
+        RULE_WITH_UNKNOWN_CATEGORY.replace("bribery", "audit_finding")
+        .replace('"paid kickbacks"', '"paid (?:kickbacks"'), encoding="utf-8")
+    corpus = write_corpus({"a.txt": GOOD})
+    result = run_cli("check", "Hikvision", "--corpus", corpus, "--rules", pack,
+                     "--json", out_dir / "r.json")
+    assert_usage_error(result, f"{pack}/ours.yaml:7:16: custom.kickbacks: pattern does not "
+                               "compile: missing ) at position 33", out_dir)
+
+
 def test_valid_rules_pack_is_used(run_cli, tmp_path, write_corpus, out_dir):
     """Control for the two tests above: the same pack with a real category loads and matches."""
     pack = tmp_path / "pack"
