@@ -170,10 +170,11 @@ class NameIndex:
                 shortened.append(mention)
                 continue
             surface = text[mention.start:longer.end()]
-            others.append(replaced.setdefault((mention.start, mention.end), Mention(mention.start, longer.end(), frozenset({"~" + name_key(surface)}),
-                                  "unknown_company", surface,
-                                  f"'{surface}' names another company that starts with "
-                                  f"'{mention.surface}'")))
+            other = Mention(mention.start, longer.end(), frozenset({"~" + name_key(surface)}),
+                            "unknown_company", surface,
+                            f"'{surface}' names another company that starts with "
+                            f"'{mention.surface}'")
+            others.append(replaced.setdefault((mention.start, mention.end), other))
         if not others:
             return mentions
         full = [m for m in mentions if (m.start, m.end) not in replaced

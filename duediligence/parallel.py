@@ -305,7 +305,9 @@ class _Reader:
         return chunk
 
     def _prepare(self, chunk: _Chunk) -> None:
-        reads = chunk.reads if isinstance(chunk.reads, list) else chunk.reads.get()  # type: ignore[attr-defined]
+        reads = chunk.reads
+        if not isinstance(reads, list):
+            reads = reads.get()                 # type: ignore[attr-defined] - an AsyncResult
         for slot, read in zip(chunk.reading, reads):
             self._took(slot, *read)
         slots = chunk.slots
