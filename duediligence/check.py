@@ -137,7 +137,10 @@ def resolve_vendor(typed: str, rule_set: RuleSet) -> Vendor:
     if found is not None:
         return found
     names = rule_set.lexicon.names
-    derived = derived_vendor(typed, names.legal_suffixes, names.generic_words, names.place_prefixes)
+    nationalities = [word for words in rule_set.lexicon.references.nationalities.values()
+                     for word in words]
+    derived = derived_vendor(typed, names.legal_suffixes, names.generic_words, names.place_prefixes,
+                             nationalities)
     if derived is None:
         raise VendorError(f"vendor name {typed!r} has no letters or digits to search for")
     return derived

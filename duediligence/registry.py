@@ -8,6 +8,7 @@ folded), and the report says no registry entry was used.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -92,13 +93,14 @@ def vendor_from_entry(entry: VendorEntry) -> Vendor:
 
 
 def derived_vendor(typed: str, legal_suffixes: list[str], generic_words: list[str],
-                   place_prefixes: list[str]) -> Vendor | None:
+                   place_prefixes: list[str], nationalities: Iterable[str] = ()) -> Vendor | None:
     """Build match keys for a vendor that is not in the registry, from its name alone.
 
     Keys: the full name; the name without legal-form suffixes ("Co., Ltd.", "Inc."); that without
     a leading place name ("Shenzhen Lyra Vision" -> "Lyra Vision"); each of those without generic
     trailing words ("Technology"); kept only while something distinctive (at least five letters)
-    is left.
+    is left: never a place or a nationality alone ("Russian Technologies Group" is not searched as
+    "russian").
     """
     words = name_key(typed).split()
     if not words:
@@ -110,12 +112,13 @@ def derived_vendor(typed: str, legal_suffixes: list[str], generic_words: list[st
         keys.append(" ".join(words))
     places = {name_key(p) for p in place_prefixes}
     generic = {name_key(w) for w in generic_words}
+    never_alone = generic | places | {name_key(n) for n in nationalities}
     variants = [words] + ([words[1:]] if len(words) > 1 and words[0] in places else [])
     for variant in variants:
         keys.append(" ".join(variant))
         while len(variant) > 1 and variant[-1] in generic:
             variant = variant[:-1]
-            if not all(word in generic or word in places for word in variant):
+            if not all(word in never_alone for word in variant):
                 keys.append(" ".join(variant))   # never "green" alone, from "Green Energy Ltd"
         if len(variant) > 1 and variant[0] in places:
             keys.append(" ".join(variant[1:]))

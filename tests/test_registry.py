@@ -116,6 +116,14 @@ def test_derived_keys_never_shrink_to_a_short_common_word(rule_set):
     assert keys == ["apex ltd"]
 
 
+@pytest.mark.parametrize("typed", ["Russian Technologies Group", "Chinese Digital Holdings Ltd"])
+def test_derived_keys_never_shrink_to_a_nationality(rule_set, typed):
+    """Every "Russian" in the text would otherwise be taken for the company."""
+    keys = [n.text for n in resolve_vendor(typed, rule_set).names]
+    assert keys[0] == name_key(typed)
+    assert not any(key in ("russian", "chinese") for key in keys), keys
+
+
 def test_derived_vendor_matches_the_short_form_used_in_the_text(check_text):
     report = check_text("Nanjing Kestrel Vision Technology Co., Ltd.",
                         LISTED.format(name="Kestrel Vision"))
