@@ -47,7 +47,7 @@ from pathlib import Path
 from .analysis import Claim, DocumentAnalysis
 
 CACHE_NAME = ".duediligence-cache.sqlite"
-FORMAT = 4                        # bump when the layout of the tables or values changes
+FORMAT = 5                        # bump when the layout of the tables or values changes
 APPLICATION_ID = 0x64644331       # "ddC1" in the SQLite header: this file is ours
 KEEP_GENERATIONS = 3              # rule-set/code generations kept; older ones are pruned
 RACY_NS = 2_000_000_000           # files modified this recently are not remembered by stat

@@ -29,7 +29,7 @@ from .report import (
 from .review import Applied, Review, apply_review, review_status, review_summary
 from .ruleset import RuleSet
 from .scoring import ScoredFinding, band_for, formula, score_finding, total
-from .snapshot import saved_outputs
+from .snapshot import pack, saved_outputs, unpack
 
 # What a check never looks at; printed in every report and memo so "no hit" is not over-read.
 NOT_SEARCHED = (
@@ -185,17 +185,17 @@ def check_outputs(vendor: Vendor, corpus: Path, rule_set: RuleSet, as_of: str | 
     saved = saved_outputs(cache, corpus, rule_set)
     report_key = saved.report_key(vendor, as_of, review) if saved is not None else ""
     if saved is not None:
-        payload = saved.get(report_key)
+        packed = saved.get(report_key)
         listed = saved.get(saved.manifest_key()) if manifest else None
-        if payload is not None and (listed is not None or not manifest):
-            return payload, listed
+        if packed is not None and (listed is not None or not manifest):
+            return unpack(packed), None if listed is None else unpack(listed)
     run = read_for_vendor(corpus, rule_set, vendor, cache, saved.listing if saved else None)
     payload = report_json(build_report(vendor, run, rule_set, as_of, review))
     listed = manifest_csv(d for d, _ in run.analysed) if manifest else None
     if saved is not None:
-        made = [(report_key, payload)]
+        made = [(report_key, pack(payload))]
         if listed is not None:
-            made.append((saved.manifest_key(), listed))
+            made.append((saved.manifest_key(), pack(listed)))
         saved.save(made)
     return payload, listed
 

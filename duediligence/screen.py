@@ -34,7 +34,7 @@ from .registry import Vendor
 from .report import CATEGORIES, Report, report_json
 from .review import Review, find_review
 from .ruleset import RuleSet
-from .snapshot import saved_outputs
+from .snapshot import pack, saved_outputs, unpack
 
 ProblemKind = Literal["duplicate", "unparseable", "not_in_registry"]
 Progress = Callable[..., Iterable]
@@ -221,7 +221,8 @@ def screen(listed: SupplierList, corpus: Path, rule_set: RuleSet, out: Path, *,
     bar = progress or (lambda items, **_: items)
     jobs = jobs or usable_cores()
     reviews = [find_review(v.id, None, out / f"{v.id}.json") for _, v in listed.suppliers]
-    # The outputs, in this order: each vendor's JSON report and its facts, then the manifest.
+    # The outputs, packed, in this order: each vendor's JSON report and its facts, then the
+    # manifest.
     saved = saved_outputs(cache, corpus, rule_set)
     keys: list[str] = []
     if saved is not None:
@@ -237,11 +238,11 @@ def screen(listed: SupplierList, corpus: Path, rule_set: RuleSet, out: Path, *,
         if saved is not None:
             saved.save(list(zip(keys, outputs)))
     *made, manifest = outputs
-    facts = [ReportFacts.load(data) for data in made[1::2]]
+    facts = [ReportFacts.load(unpack(data)) for data in made[1::2]]
     job = _Outputs(listed.suppliers, made[0::2], facts, out, as_of, pdf, marking)
     done = _spread(job.write, len(facts), jobs if pdf else 1, bar, "Memos" if pdf else "Writing")
     return ScreenResult([row for row, _ in done], facts[0].documents_searched,
-                        facts[0].documents_skipped, facts[0].corpus_sha256, manifest,
+                        facts[0].documents_skipped, facts[0].corpus_sha256, unpack(manifest),
                         [path for _, paths in done for path in paths])
 
 
@@ -249,7 +250,7 @@ def _read_and_report(listed: SupplierList, reviews: list[Review | None], corpus:
                      rule_set: RuleSet, as_of: str | None, cache: AnalysisCache | None,
                      bar: Progress, jobs: int, listing: Listing | None) -> list[bytes]:
     """Each vendor's JSON report and its facts, in turn, then the manifest, from one reading of
-    the corpus."""
+    the corpus; packed, so that they take little room beside the corpus's analyses."""
     extra = [v for _, v in listed.suppliers if not v.registry_entry]
     indexed = analyse_corpus(corpus, engine_for(rule_set, []), extra=extra, cache=cache,
                              progress=lambda items: bar(items, desc="Reading", unit="doc"),
@@ -259,7 +260,7 @@ def _read_and_report(listed: SupplierList, reviews: list[Review | None], corpus:
     built = _spread(job.build, len(listed.suppliers),
                     jobs if pairs >= REPORT_POOL_THRESHOLD else 1, bar, "Reports")
     return [*(data for pair in built for data in pair),
-            manifest_csv(e.document for e in indexed.entries)]
+            pack(manifest_csv(e.document for e in indexed.entries))]
 
 
 _TASK: Callable[[int], Any] | None = None
@@ -306,21 +307,21 @@ class _Reports:
             overlay={i: e.overlays[vendor.id] for i, e in enumerate(self.indexed.entries)
                      if vendor.id in e.overlays})
         report = build_report(vendor, run, self.rule_set, self.as_of, self.reviews[index])
-        return report_json(report), ReportFacts.of(report).dump()
+        return pack(report_json(report)), pack(ReportFacts.of(report).dump())
 
 
 class _Outputs:
     """Writing each vendor's report (and memo) into the output directory."""
 
-    def __init__(self, suppliers: list[tuple[Supplier, Vendor]], payloads: list[bytes],
+    def __init__(self, suppliers: list[tuple[Supplier, Vendor]], packed: list[bytes],
                  facts: list[ReportFacts], out: Path, as_of: str | None, pdf: bool,
                  marking: str | None):
-        self.suppliers, self.payloads, self.facts = suppliers, payloads, facts
+        self.suppliers, self.packed, self.facts = suppliers, packed, facts
         self.out, self.as_of, self.pdf, self.marking = out, as_of, pdf, marking
 
     def write(self, index: int) -> tuple[ScreenRow, list[Path]]:
         supplier, vendor = self.suppliers[index]
-        payload = self.payloads[index]
+        payload = unpack(self.packed[index])
         json_path = self.out / f"{vendor.id}.json"
         outputs = []
         memo_path = None

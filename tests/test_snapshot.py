@@ -128,7 +128,10 @@ def test_a_damaged_saved_output_is_caught_and_made_again(run_cli, write_corpus, 
     corpus = write_corpus(ARTICLES)
     first = _check(run_cli, corpus, tmp_path / "1.json")
     db = sqlite3.connect(corpus / CACHE_NAME)
-    db.execute("UPDATE outputs SET data = replace(data, 'Entity', 'Entiyy')")
+    for key, data in db.execute("SELECT key, data FROM outputs").fetchall():
+        damaged = bytearray(data)
+        damaged[len(damaged) // 2] ^= 0x01          # one bit flipped in the packed report
+        db.execute("UPDATE outputs SET data = ? WHERE key = ?", (bytes(damaged), key))
     db.commit()
     db.close()
     result = run_cli("check", "Hikvision", "--corpus", corpus, "--json", tmp_path / "2.json",
