@@ -24,7 +24,7 @@ _TITLE_AT_START = regex.compile(
     r"to|by|for|of|on|than|and|or)\b)[\w-]+\s+)?(?:rival|competitor)\s+$")
 
 
-def _words(words: list[str]) -> str:
+def alternation(words: list[str]) -> str:
     """An alternation of literal words, longest first so that "co ltd" wins over "co"."""
     return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
@@ -133,14 +133,14 @@ def compile_lexicon(body: LexiconBody) -> Lexicon:
                  rf"[\w'-]+\s+){{0,{refs.max_modifiers}}}?)")
     references = dict(
         singular_reference=Prefiltered(regex.compile(
-            rf"\b(?:the|this)\s+{modifiers}({_words(refs.company_nouns)})\b", FLAGS),
+            rf"\b(?:the|this)\s+{modifiers}({alternation(refs.company_nouns)})\b", FLAGS),
             refs.company_nouns),
         plural_reference=Prefiltered(regex.compile(
             rf"\b(?:(?:all\s+)?(?:the|these|those)(?:\s+{_NUMBERS})?|both|all\s+{_NUMBERS})\s+"
-            rf"{modifiers}({_words(refs.company_plural_nouns)})\b", FLAGS),
+            rf"{modifiers}({alternation(refs.company_plural_nouns)})\b", FLAGS),
             refs.company_plural_nouns),
         product_reference=Prefiltered(regex.compile(
-            rf"\b(?:the|these|those)\s+({_words(refs.product_nouns)})\b(?!-)", FLAGS),
+            rf"\b(?:the|these|those)\s+({alternation(refs.product_nouns)})\b(?!-)", FLAGS),
             refs.product_nouns),
         pronoun=Prefiltered(regex.compile(r"\b(?:it|its|itself)\b", FLAGS), ["it"]),
         plural_pronoun=Prefiltered(regex.compile(

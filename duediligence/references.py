@@ -28,7 +28,7 @@ from functools import lru_cache
 
 import regex
 
-from .lexicon import Lexicon
+from .lexicon import Lexicon, alternation
 from .mentions import Coverage, Mention, Span
 from .sentences import Sentence
 
@@ -161,7 +161,7 @@ def _common_words(sentence: Sentence, start: int, end: int) -> set[str]:
 @lru_cache(maxsize=4)
 def _description_patterns(nouns: tuple[str, ...]) -> tuple[regex.Pattern, regex.Pattern]:
     """"a small Chinese surveillance company" and "The company, " opening a sentence."""
-    noun = "(?:" + "|".join(regex.escape(n) for n in sorted(nouns, key=len, reverse=True)) + ")"
+    noun = f"(?:{alternation(list(nouns))})"
     indefinite = regex.compile(rf"\b(?:a|an)\s+((?:[\w'-]+\s+){{0,3}}?){noun}\b")
     apposition = regex.compile(rf"\s*(?:the|this)\s+(?:[\w'-]+\s+){{0,3}}?{noun}\s*,\s*")
     return indefinite, apposition
@@ -170,7 +170,7 @@ def _description_patterns(nouns: tuple[str, ...]) -> tuple[regex.Pattern, regex.
 @lru_cache(maxsize=4)
 def _counted_pattern(nouns: tuple[str, ...]) -> regex.Pattern:
     """"three Chinese artificial-intelligence companies": a number with no article before it."""
-    noun = "(?:" + "|".join(regex.escape(n) for n in sorted(nouns, key=len, reverse=True)) + ")"
+    noun = f"(?:{alternation(list(nouns))})"
     number = "(?:" + "|".join(word for word, value in _COUNTS.items() if value >= 3) + r"|\d+)"
     return regex.compile(rf"(?<!\b(?:the|these|those|all|of|both|top|first|last)\s+)\b{number}\s+"
                          rf"((?:(?!other\b|more\b)[\w'-]+\s+){{0,3}}?){noun}\b")
