@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 import regex
 
 from .attribution import Attribution, Rejection, attribute
+from .claims import Claim, DocumentAnalysis
 from .corpus import Document
 from .lexicon import Lexicon, compile_lexicon
 from .matching import RuleMatch, RuleMatcher, compile_rules
@@ -24,36 +25,6 @@ from .registry import Vendor
 from .ruleset import RuleSet
 from .sentences import Sentence, split_sentences
 from .textfold import fold
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A rule match attributed to one or more companies: the raw material of evidence."""
-
-    rule_id: str
-    start: int                      # the quoted sentence, as offsets into the document text
-    end: int
-    cue_start: int
-    cue_end: int
-    vendor_ids: tuple[str, ...]
-    referent: str
-    allegation: bool
-    explanation: str
-    # What a report quotes, cut from the text when it is analysed: a report (and the cache that
-    # keeps analyses) never needs the article again.
-    quote: str
-    cue: str
-    line: int
-
-
-@dataclass(frozen=True)
-class DocumentAnalysis:
-    """Everything a check needs from one document, for every known company at once."""
-
-    path: str
-    claims: tuple[Claim, ...]
-    # vendor id -> the names the text uses for it (names and misspellings; not "it" or "the firm")
-    mentions: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .analysis import Claim, DocumentAnalysis
+from .claims import Claim, DocumentAnalysis
 
 CACHE_NAME = ".duediligence-cache.sqlite"
 FORMAT = 5                        # bump when the layout of the tables or values changes
@@ -150,20 +150,25 @@ _ENGINE_LIBRARIES = ("regex", "pyahocorasick", "rapidfuzz", "anyascii", "pyyaml"
 
 
 def _fingerprint(package: Path, modules: list[str], libraries: tuple[str, ...]) -> str:
-    from importlib import metadata
     import unicodedata
 
     digest = hashlib.sha256()
     for name in modules:
         digest.update(name.encode() + b"\0" + (package / f"{name}.py").read_bytes() + b"\0")
     for library in libraries:
-        try:
-            version = metadata.version(library)
-        except metadata.PackageNotFoundError:
-            version = "-"
-        digest.update(f"{library}={version}\0".encode())
+        digest.update(f"{library}={_library_version(library)}\0".encode())
     digest.update(f"python={sys.version_info[:2]} unicode={unicodedata.unidata_version}".encode())
     return digest.hexdigest()
+
+
+@lru_cache(maxsize=None)
+def _library_version(library: str) -> str:
+    """An installed library's version ('-' if it is not installed); both fingerprints ask."""
+    from importlib import metadata
+    try:
+        return metadata.version(library)
+    except metadata.PackageNotFoundError:
+        return "-"
 
 
 def _module_closure(package: Path) -> set[str]:

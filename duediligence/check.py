@@ -14,7 +14,8 @@ from functools import cached_property
 from pathlib import Path
 
 from . import __version__
-from .analysis import Claim, DocumentAnalysis, Engine
+from .analysis import Engine
+from .claims import Claim, DocumentAnalysis
 from .cache import AnalysisCache
 from .corpus import Document, Listing, Skipped, corpus_digest
 from .errors import VendorError
@@ -29,7 +30,7 @@ from .report import (
 from .review import Applied, Review, apply_review, review_status, review_summary
 from .ruleset import RuleSet
 from .scoring import ScoredFinding, band_for, formula, score_finding, total
-from .snapshot import pack, saved_outputs, unpack
+from .snapshot import SavedOutputs, pack, unpack
 
 # What a check never looks at; printed in every report and memo so "no hit" is not over-read.
 NOT_SEARCHED = (
@@ -178,17 +179,20 @@ def read_for_vendor(corpus: Path, rule_set: RuleSet, vendor: Vendor,
 
 def check_outputs(vendor: Vendor, corpus: Path, rule_set: RuleSet, as_of: str | None,
                   review: Review | None, cache: AnalysisCache | None,
-                  manifest: bool = False) -> tuple[bytes, bytes | None]:
-    """The vendor's JSON report, and the manifest of the documents searched when asked: saved
-    ones while the corpus and every other input stand still (``snapshot.py``), else made from a
-    reading of the corpus and saved for the next run."""
-    saved = saved_outputs(cache, corpus, rule_set)
+                  saved: SavedOutputs | None, manifest: bool = False
+                  ) -> tuple[bytes, bytes | None, str]:
+    """The vendor's JSON report, the manifest of the documents searched when asked, and the key
+    the report is saved under ('' when it is not): saved ones while the corpus and every other
+    input stand still (``snapshot.py``), else made from a reading of the corpus and saved for
+    the next run."""
+    if saved is not None and saved.rule_set != rule_set.sha256:
+        saved = None                    # a rule file changed since the state was taken
     report_key = saved.report_key(vendor, as_of, review) if saved is not None else ""
     if saved is not None:
         packed = saved.get(report_key)
         listed = saved.get(saved.manifest_key()) if manifest else None
         if packed is not None and (listed is not None or not manifest):
-            return unpack(packed), None if listed is None else unpack(listed)
+            return unpack(packed), None if listed is None else unpack(listed), report_key
     run = read_for_vendor(corpus, rule_set, vendor, cache, saved.listing if saved else None)
     payload = report_json(build_report(vendor, run, rule_set, as_of, review))
     listed = manifest_csv(d for d, _ in run.analysed) if manifest else None
@@ -197,7 +201,7 @@ def check_outputs(vendor: Vendor, corpus: Path, rule_set: RuleSet, as_of: str | 
         if listed is not None:
             made.append((saved.manifest_key(), pack(listed)))
         saved.save(made)
-    return payload, listed
+    return payload, listed, report_key
 
 
 def check(typed: str, corpus: Path, rule_set: RuleSet, as_of: str | None = None,

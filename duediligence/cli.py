@@ -8,24 +8,26 @@ traceback, nothing written).
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
 from .cache import AnalysisCache, open_cache
-from .changes import load_previous, with_changes
-from .check import check_outputs, resolve_vendor
 from .errors import DueDiligenceError
 from .outputs import write_all
-from .report import Report, report_json
+from .replay import Answer, CheckRequest, remember, replay, saved_for
 from .resources import bundled
-from .review import find_review
-from .ruleset import RuleSet, load_rule_set
-from .terminal import render_summary
+
+if TYPE_CHECKING:
+    from .report import Report
+    from .ruleset import RuleSet
+    from .snapshot import SavedOutputs
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE = 0, 1, 2
 NO_GATE = "never"
@@ -48,15 +50,20 @@ def rule_directories(extra: tuple[Path, ...]) -> list[Path]:
 
 
 def load_rules(extra: tuple[Path, ...]) -> RuleSet:
+    from .ruleset import load_rule_set
     return load_rule_set(rule_directories(extra))
 
 
-def gate_tripped(rating: str, fail_on: str, rule_set: RuleSet) -> bool:
-    """True when ``rating`` is ``fail_on`` or a more severe band."""
+def band_names(rule_set: RuleSet) -> list[str]:
+    """The rating bands' names, least severe first."""
+    return [b.name for b in rule_set.bands_low_to_high()]
+
+
+def gate_tripped(rating: str, fail_on: str, bands: list[str]) -> bool:
+    """True when ``rating`` is ``fail_on`` or a more severe band (``bands``: least severe first)."""
     if fail_on == NO_GATE:
         return False
-    order = [b.name for b in rule_set.bands_low_to_high()]
-    return order.index(rating) >= order.index(fail_on)
+    return bands.index(rating) >= bands.index(fail_on)
 
 
 def validate_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -95,10 +102,11 @@ def warn(message: str) -> None:
     click.echo(f"duediligence: warning: {message}", err=True)
 
 
-def resolve_gate(fail_on: str | None, rule_set: RuleSet) -> str:
-    """The band ``--fail-on`` names (default: the top band), checked against the rule set."""
-    gate = fail_on or rule_set.bands_low_to_high()[-1].name
-    known = [b.name for b in rule_set.bands_low_to_high()] + [NO_GATE]
+def resolve_gate(fail_on: str | None, bands: list[str]) -> str:
+    """The band ``--fail-on`` names (default: the top band), checked against the rule set's
+    ``bands`` (least severe first)."""
+    gate = fail_on or bands[-1]
+    known = [*bands, NO_GATE]
     if gate not in known:
         raise DueDiligenceError(f"--fail-on: {gate!r} is not a band; choose from "
                                 f"{', '.join(known)}")
@@ -113,7 +121,24 @@ rules_option = click.option(
     help="An extra rule pack (directory of YAML files) added to the shipped rules; repeatable.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """The commands; all but ``check`` are imported when run or listed: their modules load the
+    engine and the models, which a replayed check never needs."""
+
+    LAZY = {"review": ("review_cli", "review_command"), "rules": ("rules_cli", "rules"),
+            "explain": ("rules_cli", "explain_command"), "screen": ("screen_cli", "screen_command")}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.LAZY:
+            module, attribute = self.LAZY[name]
+            return getattr(importlib.import_module(f".{module}", __package__), attribute)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="duediligence")
 def main() -> None:
     """Procurement due diligence: score a vendor against ethics and security rules, with every
@@ -152,21 +177,22 @@ def check_command(vendor: str, corpus: Path | None, rules: tuple[Path, ...], jso
                   review_path: Path | None, manifest_path: Path | None, since_path: Path | None,
                   cache_path: Path | None, no_cache: bool, quiet: bool) -> None:
     """Check VENDOR against the rules and the corpus; print the rating and the evidence."""
+    request = CheckRequest(vendor, rule_directories(rules), corpus or bundled("seeds"), as_of,
+                           review_path, json_path)
     try:
-        rule_set = load_rules(rules)
-        gate = resolve_gate(fail_on, rule_set)
-        previous = load_previous(since_path) if since_path is not None else None
-        checked = resolve_vendor(vendor, rule_set)
-        review = find_review(checked.id, review_path, json_path)
         with corpus_cache(corpus, cache_path, no_cache) as cache:
-            payload, listed = check_outputs(checked, corpus or bundled("seeds"), rule_set, as_of,
-                                            review, cache, manifest=manifest_path is not None)
-        report = Report.model_validate_json(payload)
-        if previous is not None:
-            report = with_changes(report, previous, str(since_path))
-            payload = report_json(report)
+            saved = saved_for(cache, request)
+            plain = pdf_path is None and since_path is None and manifest_path is None
+            replayed = replay(saved, request) if plain else None
+            if replayed is not None:
+                answer, payload, listed, report = replayed.answer, replayed.payload, None, None
+            else:
+                answer, payload, listed, report = full_check(request, rules, cache, saved,
+                                                             fail_on, since_path,
+                                                             manifest_path is not None)
+        gate = resolve_gate(fail_on, answer.bands)
         outputs = []
-        if pdf_path is not None:
+        if report is not None and pdf_path is not None:
             from .memo import render_memo          # WeasyPrint is slow to import; only when asked
             date = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
             outputs.append((pdf_path, render_memo(report, payload, assessment_date=date,
@@ -179,8 +205,39 @@ def check_command(vendor: str, corpus: Path | None, rules: tuple[Path, ...], jso
     except DueDiligenceError as exc:
         fail(str(exc))
     if not quiet:
-        click.echo(render_summary(report, [p for p, _ in outputs]))
-    sys.exit(EXIT_GATE if gate_tripped(report.rating, gate, rule_set) else EXIT_OK)
+        click.echo("\n".join([answer.summary, *(f"Wrote {path}" for path, _ in outputs)]))
+    sys.exit(EXIT_GATE if gate_tripped(answer.rating, gate, answer.bands) else EXIT_OK)
+
+
+def full_check(request: CheckRequest, rules: tuple[Path, ...], cache: AnalysisCache | None,
+               saved: SavedOutputs | None, fail_on: str | None, since_path: Path | None,
+               manifest: bool) -> tuple[Answer, bytes, bytes | None, Report]:
+    """A check that loads the rule set and the models: the report (made, or saved while the
+    corpus stands still) and its answer, remembered for the next check asked the same way."""
+    from .changes import load_previous, with_changes
+    from .check import check_outputs, resolve_vendor
+    from .report import Report, report_json
+    from .review import find_review
+    from .snapshot import review_identity
+    from .terminal import render_summary
+
+    rule_set = load_rules(rules)
+    bands = band_names(rule_set)
+    resolve_gate(fail_on, bands)                # a wrong band is said before the corpus is read
+    previous = load_previous(since_path) if since_path is not None else None
+    checked = resolve_vendor(request.typed, rule_set)
+    review = find_review(checked.id, request.review, request.json_path)
+    payload, listed, report_key = check_outputs(checked, request.corpus, rule_set, request.as_of,
+                                                review, cache, saved, manifest=manifest)
+    report = Report.model_validate_json(payload)
+    if previous is not None:
+        report = with_changes(report, previous, str(since_path))
+        payload = report_json(report)
+    answer = Answer(checked.id, None if review is None else review_identity(review.path),
+                    report_key, report.rating, bands, render_summary(report))
+    if saved is not None and report_key and previous is None:
+        remember(saved, request, answer)
+    return answer, payload, listed, report
 
 
 check_command.name = "check"
@@ -192,16 +249,3 @@ def fail(message: str) -> None:
     sys.exit(EXIT_USAGE)
 
 
-
-from .review_cli import review_command  # noqa: E402 - registered last: it imports from this module
-
-main.add_command(review_command)
-
-from .rules_cli import explain_command, rules  # noqa: E402 - rules validate/test/list, explain
-
-main.add_command(rules)
-main.add_command(explain_command)
-
-from .screen_cli import screen_command  # noqa: E402 - registered last: it imports from this module
-
-main.add_command(screen_command)

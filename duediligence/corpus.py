@@ -87,7 +87,8 @@ def article_files(corpus: Path) -> list[tuple[str, str]]:
         # The relative prefix is worked out once per directory, not once per file.
         inside = os.path.relpath(root, corpus)
         prefix = "" if inside == os.curdir else inside.replace(os.sep, "/") + "/"
-        found.extend((prefix + name, os.path.join(root, name)) for name in files
+        base = os.path.join(root, "")
+        found.extend((prefix + name, base + name) for name in files
                      if not name.startswith(".") and name.lower().endswith(ARTICLE_SUFFIXES))
     found.sort(key=lambda item: item[0])
     return found

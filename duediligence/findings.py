@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-from .analysis import Claim
+from .claims import Claim
 from .corpus import Document
 from .ruleset import Rule, RuleSet
 

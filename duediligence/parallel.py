@@ -37,7 +37,8 @@ from pathlib import Path
 import ahocorasick
 from rapidfuzz.distance import OSA
 
-from .analysis import DocumentAnalysis, Engine
+from .analysis import Engine
+from .claims import DocumentAnalysis
 from .cache import (
     SAME, AnalysisCache, FileRecord, FileState, context_key, generation_key, interned,
     sieve_context_key,

@@ -36,10 +36,10 @@ from .findings import FindingDraft, evidence_id
 from .report import (
     Disposition, DispositionName, Finding, Report, ReviewStatus, ReviewSummary, StaleDisposition,
 )
+from .review_location import review_path
 from .ruleset import Rule, RuleSet
 from .yamlsource import SourcedYaml, load_yaml
 
-REVIEW_SUFFIX = ".review.yaml"
 DISPOSITIONS: tuple[str, ...] = DispositionName.__args__  # type: ignore[attr-defined]
 # What a rule's fingerprint covers: what it matches and how it scores (not its wording).
 FINGERPRINTED = ("category", "severity", "patterns", "vendor_side", "allow")
@@ -107,20 +107,14 @@ class Review:
         return f"{location.path}:{location.line}" if location.line else location.path
 
 
-def default_review_path(vendor_id: str, json_path: Path | None) -> Path:
-    """``<vendor id>.review.yaml`` beside the JSON report, or in the current directory."""
-    directory = json_path.parent if json_path is not None else Path(".")
-    return directory / f"{vendor_id}{REVIEW_SUFFIX}"
-
-
 def find_review(vendor_id: str, explicit: Path | None, json_path: Path | None) -> Review | None:
     """The review file a check reads: ``explicit`` (which must exist), else the default if any."""
-    if explicit is not None:
-        if not explicit.is_file():
-            raise DueDiligenceError("review file does not exist", Location(str(explicit)))
-        return load_review(explicit, vendor_id)
-    default = default_review_path(vendor_id, json_path)
-    return load_review(default, vendor_id) if default.is_file() else None
+    path = review_path(vendor_id, explicit, json_path)
+    if path is None:
+        return None
+    if not path.is_file():
+        raise DueDiligenceError("review file does not exist", Location(str(path)))
+    return load_review(path, vendor_id)
 
 
 def rule_fingerprint(rule: Rule) -> str:

@@ -18,9 +18,8 @@ from .cli import corpus_option, fail, load_rules, rules_option, validate_date
 from .errors import DueDiligenceError
 from .outputs import write_atomic
 from .resources import bundled
-from .review import (
-    ReviewFile, default_review_path, dump_review, entry_for, load_review, record,
-)
+from .review import ReviewFile, dump_review, entry_for, load_review, record
+from .review_location import default_review_path
 
 EXAMPLES = """
 Examples:

@@ -16,7 +16,6 @@ together, each with its file, line, column and rule id.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -25,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import DueDiligenceError, Location, RuleSetError
 from .registry import Registry, RegistryFile, VendorEntry
+from .rulefiles import read_rule_sources
 from .report import Category
 from .yamlsource import SourcedYaml, load_yaml
 
@@ -188,14 +188,6 @@ _KINDS: dict[str, type[BaseModel]] = {
 }
 
 
-def rule_files(directory: Path) -> list[Path]:
-    """Every YAML file under a rule directory, in path order, hidden entries skipped."""
-    return sorted((p for p in directory.rglob("*.y*ml")
-                   if p.suffix in (".yaml", ".yml")
-                   and not any(part.startswith(".") for part in p.relative_to(directory).parts)),
-                  key=lambda p: p.relative_to(directory).as_posix())
-
-
 def load_rule_set(directories: list[Path]) -> RuleSet:
     """Load and validate every file; raise RuleSetError listing every problem found."""
     problems: list[DueDiligenceError] = []
@@ -203,31 +195,28 @@ def load_rule_set(directories: list[Path]) -> RuleSet:
     vendors: list[tuple[VendorEntry, SourcedYaml, int]] = []
     lexicon: LexiconBody | None = None
     meta: RuleSetMeta | None = None
-    digest = hashlib.sha256()
     files: list[str] = []
-    for directory in directories:
-        if not directory.is_dir():
-            problems.append(DueDiligenceError("rules directory does not exist", Location(str(directory))))
+    problems += [DueDiligenceError("rules directory does not exist", Location(str(directory)))
+                 for directory in directories if not directory.is_dir()]
+    sources, sha256 = read_rule_sources(directories)
+    for rule_source in sources:
+        files.append(str(rule_source.path))
+        try:
+            if rule_source.data is None:
+                raise DueDiligenceError(rule_source.error, Location(str(rule_source.path)))
+            source = load_yaml(rule_source.path, data=rule_source.data)
+        except DueDiligenceError as exc:
+            problems.append(exc)
             continue
-        for path in rule_files(directory):
-            files.append(str(path))
-            digest.update(path.relative_to(directory).as_posix().encode() + b"\0")
-            try:
-                digest.update(path.read_bytes())
-                source = load_yaml(path)
-            except (DueDiligenceError, OSError) as exc:
-                problems.append(exc if isinstance(exc, DueDiligenceError)
-                                else DueDiligenceError(str(exc), Location(str(path))))
-                continue
-            parsed = _parse_file(source, problems)
-            if isinstance(parsed, RuleFile):
-                rules += [LoadedRule(rule, source, i) for i, rule in enumerate(parsed.rules)]
-            elif isinstance(parsed, RegistryFile):
-                vendors += [(v, source, i) for i, v in enumerate(parsed.vendors)]
-            elif isinstance(parsed, LexiconFile):
-                lexicon = parsed.lexicon
-            elif isinstance(parsed, RuleSetFile):
-                meta = parsed.ruleset
+        parsed = _parse_file(source, problems)
+        if isinstance(parsed, RuleFile):
+            rules += [LoadedRule(rule, source, i) for i, rule in enumerate(parsed.rules)]
+        elif isinstance(parsed, RegistryFile):
+            vendors += [(v, source, i) for i, v in enumerate(parsed.vendors)]
+        elif isinstance(parsed, LexiconFile):
+            lexicon = parsed.lexicon
+        elif isinstance(parsed, RuleSetFile):
+            meta = parsed.ruleset
     problems += _duplicate_ids([(r.rule.id, r.source, ("rules", r.index, "id")) for r in rules], "rule")
     problems += _duplicate_ids([(v.id, s, ("vendors", i, "id")) for v, s, i in vendors], "vendor")
     if lexicon is None and not problems:
@@ -240,7 +229,7 @@ def load_rule_set(directories: list[Path]) -> RuleSet:
         raise RuleSetError(problems)
     assert lexicon is not None and meta is not None
     registry = Registry([v for v, _, _ in vendors])
-    return RuleSet(rules, registry, lexicon, meta, digest.hexdigest(), files)
+    return RuleSet(rules, registry, lexicon, meta, sha256, files)
 
 
 def _parse_file(source: SourcedYaml, problems: list[DueDiligenceError]) -> BaseModel | None:

@@ -37,7 +37,8 @@ from typing import Literal
 import regex
 import yaml
 
-from .analysis import Claim, Engine
+from .analysis import Engine
+from .claims import Claim
 from .attribution import Attribution
 from .check import engine_for, resolve_vendor
 from .corpus import ARTICLE_SUFFIXES, Document, Skipped, parse_document

@@ -223,7 +223,7 @@ def screen(listed: SupplierList, corpus: Path, rule_set: RuleSet, out: Path, *,
     reviews = [find_review(v.id, None, out / f"{v.id}.json") for _, v in listed.suppliers]
     # The outputs, packed, in this order: each vendor's JSON report and its facts, then the
     # manifest.
-    saved = saved_outputs(cache, corpus, rule_set)
+    saved = saved_outputs(cache, corpus, rule_set.sha256)
     keys: list[str] = []
     if saved is not None:
         for (_, vendor), review in zip(listed.suppliers, reviews):

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .cli import (
-    EXIT_GATE, EXIT_OK, NO_GATE, cache_options, corpus_cache, corpus_option, fail, gate_tripped,
+    EXIT_GATE, EXIT_OK, NO_GATE, band_names, cache_options, corpus_cache, corpus_option, fail, gate_tripped,
     load_rules, resolve_gate, rules_option, validate_date,
 )
 from .errors import DueDiligenceError
@@ -71,14 +71,15 @@ def screen_command(suppliers: Path, corpus: Path | None, out: Path, rules: tuple
     """Screen every vendor in SUPPLIERS against the corpus: one report per vendor, a summary."""
     try:
         rule_set = load_rules(rules)
-        gate = resolve_gate(fail_on, rule_set)
+        bands = band_names(rule_set)
+        gate = resolve_gate(fail_on, bands)
         listed = read_suppliers(suppliers, rule_set)
         directory = corpus or bundled("seeds")
         with corpus_cache(corpus, cache_path, no_cache) as cache:
             result = screen(listed, directory, rule_set, out, as_of=as_of, cache=cache, pdf=pdf,
                             marking=marking,
                             progress=progress_bar(sys.stderr.isatty() and not quiet))
-        tripped = sorted(r.vendor.id for r in result.rows if gate_tripped(r.rating, gate, rule_set))
+        tripped = sorted(r.vendor.id for r in result.rows if gate_tripped(r.rating, gate, bands))
         # The summaries are written last: their presence says the screen completed.
         write_all([(out / MANIFEST, result.manifest),
                    (out / "summary.csv", summary_csv(result, rule_set)),

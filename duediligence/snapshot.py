@@ -25,13 +25,15 @@ import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cache import AnalysisCache, FileState, package_fingerprint
 from .corpus import Listing, list_corpus
 from .errors import CorpusError
-from .registry import Vendor
-from .review import Review
-from .ruleset import RuleSet
+
+if TYPE_CHECKING:                       # a replayed check imports this module, but not these
+    from .registry import Vendor
+    from .review import Review
 
 
 def pack(data: bytes) -> bytes:
@@ -79,7 +81,7 @@ class SavedOutputs:
     def report_key(self, vendor: Vendor, as_of: str | None, review: Review | None) -> str:
         """The key of ``vendor``'s JSON report: the same for ``check`` and ``screen``."""
         return self.key("report", vendor=dataclasses.asdict(vendor), as_of=as_of,
-                        review=None if review is None else [review.path, _file_sha256(review.path)])
+                        review=None if review is None else review_identity(review.path))
 
     def manifest_key(self) -> str:
         return self.key("manifest")
@@ -94,7 +96,7 @@ class SavedOutputs:
 
 
 def saved_outputs(cache: AnalysisCache | None, corpus: Path,
-                  rule_set: RuleSet) -> SavedOutputs | None:
+                  rule_set_sha256: str) -> SavedOutputs | None:
     """What can be saved and reused for this run: None without a cache or a trustworthy state."""
     if cache is None:
         return None
@@ -105,12 +107,13 @@ def saved_outputs(cache: AnalysisCache | None, corpus: Path,
     state = corpus_state(listing)
     if state is None:
         return None
-    return SavedOutputs(cache, str(corpus), str(corpus.resolve()), state, rule_set.sha256,
+    return SavedOutputs(cache, str(corpus), str(corpus.resolve()), state, rule_set_sha256,
                         listing)
 
 
-def _file_sha256(path: str) -> str:
+def review_identity(path: str) -> list[str]:
+    """A review file as a key knows it: its path and the SHA-256 of its bytes."""
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        return [path, hashlib.sha256(Path(path).read_bytes()).hexdigest()]
     except OSError:
-        return ""
+        return [path, ""]

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .report import Changes, Finding, Report, ReviewSummary
+if TYPE_CHECKING:                       # a replayed check prints a saved summary, not a Report
+    from .report import Changes, Finding, Report, ReviewSummary
 
 QUOTES_PER_CATEGORY = 2
 WIDTH = 100
 
 
-def render_summary(report: Report, written: list[Path]) -> str:
+def render_summary(report: Report) -> str:
+    """The summary a check prints (the files it wrote are listed after it)."""
     vendor = report.vendor
     lines = [
         f"{vendor.name}: {report.rating.upper()} (score {report.score:g})",
@@ -60,7 +62,6 @@ def render_summary(report: Report, written: list[Path]) -> str:
     if search.skipped:
         lines.append(f"Skipped {len(search.skipped)} file(s): "
                      + "; ".join(f"{s.path} ({s.reason})" for s in search.skipped))
-    lines += [f"Wrote {path}" for path in written]
     return "\n".join(lines)
 
 

@@ -36,9 +36,9 @@ from .errors import DueDiligenceError, Location
 from .lexicon import FLAGS as LEXICON_FLAGS
 from .matching import PatternError, compile_pattern, expand
 from .registry import Registry, RegistryFile, VendorEntry
+from .rulefiles import rule_files
 from .ruleset import (
     LexiconBody, LexiconFile, LoadedRule, Rule, RuleFile, RuleSet, RuleSetFile, RuleSetMeta,
-    rule_files,
 )
 from .yamlsource import SourcedYaml, load_yaml
 

@@ -60,11 +60,12 @@ class SourcedYaml:
         return Location(str(self.path), line, column, rule_id)
 
 
-def load_yaml(path: Path, display: str | None = None) -> SourcedYaml:
-    """Parse ``path``; raise a located DueDiligenceError for unreadable or invalid YAML."""
+def load_yaml(path: Path, display: str | None = None, data: bytes | None = None) -> SourcedYaml:
+    """Parse ``path`` (whose bytes are ``data`` when already read); raise a located
+    DueDiligenceError for unreadable or invalid YAML."""
     shown = display or str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = (path.read_bytes() if data is None else data).decode("utf-8")
     except UnicodeDecodeError:
         raise DueDiligenceError("not UTF-8", Location(shown)) from None
     except OSError as exc:
