@@ -286,7 +286,7 @@ class CompanyFinder:
 
 
 # The first word of a company's name, distinctive enough to stand for it alone ("Lianfeng").
-_FIRST_WORD = regex.compile(r"\p{Lu}[\p{L}\p{N}]{4,}(?=\s)")
+_FIRST_WORD = regex.compile(r"\p{Lu}[\p{L}\p{N}]{4,}(?=\s|$)")
 # "in Shenzhen", "Shenzhen-based": the word names a place in this text, not a company.
 _AS_PLACE = r"(?:\b(?:in|at|from|near|of)\s+{word}\b|\b{word}-)"
 
@@ -310,9 +310,10 @@ def _short_forms(text: str, found: list[Mention], taken: Coverage) -> list[Menti
         alone = regex.compile(rf"\b{regex.escape(word)}\b(?!\s+\p{{Lu}})")
         for later in alone.finditer(text, first.end):
             if not taken.overlaps(later.start(), later.end()):
+                said = (f"names '{first.surface}' again" if word == first.surface
+                        else f"is short for '{first.surface}'")
                 extra.append(Mention(later.start(), later.end(), first.vendor_ids,
-                                     "unknown_company", word,
-                                     f"'{word}' is short for '{first.surface}', another company"))
+                                     "unknown_company", word, f"'{word}' {said}, another company"))
     return extra
 
 

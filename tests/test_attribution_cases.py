@@ -1083,3 +1083,30 @@ def test_a_rival_named_for_comparison_gets_nothing_from_its_relative_clause(cate
     text = ("ZTE is listed in Shenzhen. Its larger domestic rival Huawei, which says it is owned by "
             "its employees, has won many of the same contracts.")
     assert "vendor_response" not in categories(text).get("huawei", set())
+
+
+def test_a_one_word_company_named_again_is_what_the_company_means(categories):
+    """"the security firm Corvane" makes Corvane a company; named again later by that word
+    alone, it is still that company, so "the company" after it does not slide back to a
+    registry vendor named in an earlier sentence."""
+    text = ("Police dropped the security firm Corvane from a tender for border scanners. The "
+            "contract is now expected to go to Nuctech. In the past, Corvane drew criticism for "
+            "its exports; the company has always stressed that it complies with export rules.")
+    assert "vendor_response" not in categories(text).get("nuctech", set())
+
+
+def test_a_company_named_only_in_an_apposition_is_not_what_the_next_sentence_means(categories):
+    """"the app's representative, a manager at its parent X, told ...": X is named to describe a
+    person; "the company" in the next sentence is the app's maker, not X."""
+    text = ("10:19 - The app's representative, a manager at its parent Hikvision, told the panel "
+            "that sellers are vetted. The company says it has strengthened its compliance "
+            "programme since January.")
+    assert "vendor_response" not in categories(text).get("hikvision", set())
+
+
+def test_the_company_a_representative_speaks_for_is_the_representatives(categories):
+    """"A Lorvex spokesman said the company ...": the company is Lorvex, whom the registry does
+    not know, not the registry vendor of the sentence before."""
+    text = ("The Pentagon added DJI to its list of Chinese military companies on Tuesday. A "
+            "Lorvex spokesman said the company would not answer questions about its customers.")
+    assert "transparency" not in categories(text).get("dji", set())
