@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import regex
@@ -65,11 +65,12 @@ class Engine:
 
     def analyse(self, document: Document) -> DocumentAnalysis:
         folded, sentences, mentions, bodies = self._read(document)
-        claims = {}
+        claims: dict = {}
         for trace in self._trace(folded, sentences, mentions, bodies):
             if isinstance(trace.outcome, Attribution):
                 claim = _claim(document.text, trace)
                 claims.setdefault((claim.rule_id, claim.start, claim.end, claim.vendor_ids), claim)
+        claims = self._without_passers_by(claims, mentions, folded)
         by_vendor: dict[str, list[str]] = {}
         for mention in mentions:
             if mention.kind not in ("name", "misspelling"):
@@ -79,6 +80,39 @@ class Engine:
                     by_vendor.setdefault(vendor_id, []).append(mention.surface)
         return DocumentAnalysis(document.path, tuple(sorted(claims.values(), key=_claim_order)),
                                 {k: tuple(v) for k, v in sorted(by_vendor.items())})
+
+    def _without_passers_by(self, claims: dict, mentions: list[Mention], folded: str) -> dict:
+        """Claims of a company's own silence or own words (PASSING) leave out a company that the
+        document names in their sentence alone, after some other company, introducing it there
+        with an aside, and accuses of nothing else: "Alibaba, which holds stakes in both firms,
+        declined to comment" is a bystander asked about another company's affair (categories.md:
+        a company mentioned only in passing gets nothing)."""
+        category = {loaded.rule.id: loaded.rule.category for loaded in self.rule_set.rules}
+        accused = {vendor_id for claim in claims.values()
+                   if category[claim.rule_id] not in PASSING for vendor_id in claim.vendor_ids}
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for mention in mentions:
+            for vendor_id in mention.vendor_ids:
+                spans.setdefault(vendor_id, []).append((mention.start, mention.end))
+
+        def passing(vendor_id: str, claim: Claim) -> bool:
+            return (vendor_id not in accused and not vendor_id.startswith("~")
+                    and all(claim.start <= s and e <= claim.end for s, e in spans.get(vendor_id, ()))
+                    and any(m.start < claim.start and vendor_id not in m.vendor_ids
+                            for m in mentions)
+                    and any(vendor_id in m.vendor_ids and claim.start <= m.start < claim.cue_start
+                            and _INTRODUCED.match(folded, m.end) is not None for m in mentions))
+
+        kept = {}
+        for key, claim in claims.items():
+            if category[claim.rule_id] in PASSING:
+                ids = tuple(i for i in claim.vendor_ids if not passing(i, claim))
+                if not ids:
+                    continue
+                if ids != claim.vendor_ids:
+                    claim = replace(claim, vendor_ids=ids)
+            kept[key] = claim
+        return kept
 
     def traces(self, document: Document) -> list[Trace]:
         """Every rule match with its attribution outcome, for explaining a rule."""
@@ -174,6 +208,13 @@ class Engine:
                 yield Trace(sentence, match, outcome)
 
 
+# Categories that speak of a company's own silence or words: said of a company the document names
+# in that sentence alone and accuses of nothing, they are a bystander's, not a finding.
+PASSING = frozenset({"transparency", "vendor_response"})
+# ", which holds stakes in both", "and Y, another U.S. firm,": an aside introducing the company
+# (or the list it ends) to the reader.
+_INTRODUCED = regex.compile(r"(?:'s?)?(?:\s+(?:and|or|&)\s+[^,;.]{1,40}?)?,\s*(?:which|who|whose|a|an|"
+                            r"another|the|one|once|now|formerly)\b[^,;]{0,160},")
 # Categories of being put on a list or barred ("added to the Entity List", "banned"): a verb
 # left without its object in the next sentence ("X was added in the same round", "X followed in
 # May") continues it.

@@ -1085,6 +1085,24 @@ def test_a_rival_named_for_comparison_gets_nothing_from_its_relative_clause(cate
     assert "vendor_response" not in categories(text).get("huawei", set())
 
 
+def test_a_bystander_declining_to_comment_is_not_its_own_silence(categories):
+    """A company named once, only to say it would not comment on another company's affair, is
+    mentioned in passing: its silence is about someone else's business, not its own."""
+    text = ("Sugon was added to the Entity List on Tuesday, the Commerce Department said. Sugon "
+            "did not answer repeated questions about its military customers. Lenovo, which buys "
+            "server boards from several Chinese suppliers, declined to comment on the decision.")
+    found = categories(text)
+    assert "transparency" in found.get("sugon", set())
+    assert "transparency" not in found.get("lenovo", set())
+
+
+def test_a_company_named_again_keeps_its_silence_when_it_is_more_than_a_bystander(categories):
+    """Named in other sentences too, a company's refusal stays its own."""
+    text = ("Lenovo, which buys server boards from Sugon, declined to comment on the decision. "
+            "Lenovo has bought such boards since 2019, its annual report shows.")
+    assert "transparency" in categories(text).get("lenovo", set())
+
+
 def test_a_one_word_company_named_again_is_what_the_company_means(categories):
     """"the security firm Corvane" makes Corvane a company; named again later by that word
     alone, it is still that company, so "the company" after it does not slide back to a
