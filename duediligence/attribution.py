@@ -290,10 +290,18 @@ def _marker_rejection(match: RuleMatch, sentence: Sentence, group: list[Mention]
     # list") is an apposition inside the phrase, not the subject after it.
     hypothetical_start = opener
     if where == "before" and not _comma_outside(folded, group[-1].end, match.start, asides):
-        hypothetical_start = max(opener, folded.rfind(",", opener, group[0].start) + 1)
+        comma = folded.rfind(",", opener, group[0].start)
+        # Not when the comma closes a condition set inside the clause ("a bill would, if passed,
+        # add the two companies to the list"): the clause itself is conditional.
+        if _CONDITION_ASIDE.search(folded, max(opener, comma - 80), comma + 1) is None:
+            hypothetical_start = max(opener, comma + 1)
     if _marker(lexicon.hypothetical, folded, hypothetical_start, match.start, blocked):
         return Rejection("hypothetical or conditional wording in its clause")
     return None
+
+
+# ", if passed,", ", unless the court intervenes,": a condition set off by commas inside a clause.
+_CONDITION_ASIDE = regex.compile(r",\s*(?:if|unless|once|when\s+and\s+if)\b[^,;]{0,80},$")
 
 
 def _disqualified(group: list[Mention], where: str, before: list[Mention], folded: str,
@@ -327,9 +335,16 @@ def _company_as_actor(match: RuleMatch, where: str, before: list[Mention],
     if match.rule.category not in PUBLIC_ACTS or where == "before" or not before:
         return None
     actor = before[-1]
-    if _AUXILIARIES.fullmatch(folded, actor.end, match.start) is None:
+    if (_AUXILIARIES.fullmatch(folded, actor.end, match.start) is None
+            and _OWN_RULES.fullmatch(folded, actor.end, match.start) is None):
         return None
     return Rejection(f"'{actor.surface}', a company, is the one acting: not a public body's act")
+
+
+# "Google's terms of service prohibit ...": the company's own rules are the actor.
+_OWN_RULES = regex.compile(
+    r"'s?\s+(?:own\s+)?(?:terms|policy|policies|rules|guidelines|code|contracts?|licen[cs]es?|"
+    r"agreements?)(?:\s+of\s+(?:service|use|conduct|sale))?" + _AUXILIARIES.pattern)
 
 
 # "others in the commercial spyware business": the matched words qualify an industry's noun.
@@ -468,6 +483,11 @@ _REVIEW_BEFORE = regex.compile(r"\b(?:a|an|the|its|their)\s+(?:[\w-]+\s+){0,3}?(
 _COMMISSIONED = regex.compile(r"\s+(?:had\s+|has\s+|have\s+)?(?:commissioned|ordered|requested|"
                               r"funded|sponsored|paid\s+for|asked\s+for)\b")
 
+_COMMISSIONED_BY = regex.compile(r"\b(?:test|tests|audit|review|investigation|report|study|assessment|"
+                                 r"inquiry|probe|analysis|evaluation|examination|survey)\s+(?:(?:that|"
+                                 r"which)\s+(?:was|were|had\s+been|has\s+been)\s+)?(?:commissioned|"
+                                 r"ordered|requested|funded|sponsored|paid\s+for)\s+by\s+(?:the\s+)?$")
+
 
 # "..., the company said in a statement": the speaker of what came before, after a comma.
 _COMMA_BEFORE = regex.compile(r",\s*$")
@@ -485,9 +505,11 @@ def _trailing_speaker(mention: Mention, folded: str) -> bool:
 
 
 def _commissioner(mention: Mention, folded: str) -> bool:
-    """Whether the company stands in "the audit X commissioned": it ordered the review."""
-    return (_COMMISSIONED.match(folded, mention.end) is not None
-            and _REVIEW_BEFORE.search(folded, max(0, mention.start - 80), mention.start) is not None)
+    """Whether the company stands in "the audit X commissioned" or "an audit commissioned by X":
+    it ordered the review."""
+    return ((_COMMISSIONED.match(folded, mention.end) is not None
+             and _REVIEW_BEFORE.search(folded, max(0, mention.start - 80), mention.start) is not None)
+            or _COMMISSIONED_BY.search(folded, max(0, mention.start - 80), mention.start) is not None)
 
 
 def _comma_outside(folded: str, start: int, end: int, asides: list[tuple[int, int]]) -> bool:

@@ -1128,3 +1128,25 @@ def test_the_company_a_representative_speaks_for_is_the_representatives(categori
     text = ("The Pentagon added DJI to its list of Chinese military companies on Tuesday. A "
             "Lorvex spokesman said the company would not answer questions about its customers.")
     assert "transparency" not in categories(text).get("dji", set())
+
+
+def test_a_listing_inside_a_clause_made_conditional_by_an_aside_is_not_asserted(categories):
+    """"A draft law would, if adopted, put X on the list": the condition set off by commas makes
+    the whole clause hypothetical, though the company stands after its last comma."""
+    text = ("A draft law tabled by two senators would, if adopted, place Hytera on the FCC's "
+            "Covered List.")
+    assert "sanctions" not in categories(text).get("hytera", set())
+
+
+def test_the_company_that_commissioned_an_audit_is_not_what_the_audit_found(categories):
+    """"An audit commissioned by X, then a shareholder, found ...": X ordered the review."""
+    text = ("An audit commissioned by Lenovo, then a shareholder, found that software from "
+            "Larkspur Systems had been used to track protesters.")
+    assert "audit_finding" not in categories(text).get("lenovo", set())
+
+
+def test_a_companys_own_terms_of_service_banning_a_use_are_no_public_restriction(categories):
+    """"X's terms of service prohibit such use": the company's own rules, not a government's act."""
+    text = ("Police in the region ran the faces through a cloud service. Cisco's terms of service "
+            "prohibit such use, and there is no indication that the company knew about it.")
+    assert "government_restriction" not in categories(text).get("cisco", set())
