@@ -1150,3 +1150,13 @@ def test_a_companys_own_terms_of_service_banning_a_use_are_no_public_restriction
     text = ("Police in the region ran the faces through a cloud service. Cisco's terms of service "
             "prohibit such use, and there is no indication that the company knew about it.")
     assert "government_restriction" not in categories(text).get("cisco", set())
+
+
+@pytest.mark.parametrize("noun", ["organizations", "outfits", "enterprises", "transporters"])
+def test_spun_plural_company_nouns_refer_to_the_list_before(categories, noun):
+    """Article spinners swap "companies" for "organizations", "outfits", "enterprises" (and
+    "carriers" for "transporters"): the plural reference still means the companies just listed."""
+    text = ("Regulators in Lisbon named Huawei and ZTE in a report on Tuesday. The two "
+            f"{noun} pose a risk to national security, the report said.")
+    found = categories(text)
+    assert "security" in found.get("huawei", set()) and "security" in found.get("zte", set())
