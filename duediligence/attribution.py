@@ -149,6 +149,8 @@ def _subject(match: RuleMatch, mentions: list[Mention], bodies: list[Span], fold
     later = [m for m in candidates if m.start >= match.end]   # where ", alongside X" companions stand
     after = [m for m in later if _words_between(folded, match.end, m.start) <= AFTER_REACH
              and not _trailing_speaker(m, folded)
+             # "prohibit such use, and there is no sign that X knew": a new clause's subject
+             and _NEW_SUBJECT.search(folded, match.end, m.start) is None
              and not any(match.end <= b.start and b.end <= m.start
                          and _words_between(folded, match.end, b.start) <= BODY_REACH
                          and not folded.startswith("'s", b.end)   # "China's Huawei" names Huawei

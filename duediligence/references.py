@@ -219,6 +219,9 @@ def _references(folded: str, sentence: Sentence, companies: _Companies,
         if _IN_PROPER_NAME.match(sentence.text, match.end(2) - sentence.start) and \
                 sentence.text[match.start(2) - sentence.start].isupper():
             continue            # "the Business and Trade Committee": a name, not a reference
+        original = sentence.text[match.start(1) - sentence.start:match.end(2) - sentence.start]
+        if match.group(1) and all(word[:1].isupper() for word in original.split()):
+            continue            # "the International Labour Organization": a name
         found.append((match.start(), match.end(), "singular",
                       bool(modifiers & lexicon.blocked_modifiers), lexicon.country_of(match.group(1))))
     for match in lexicon.plural_reference.finditer(folded, sentence.start, sentence.end, words):

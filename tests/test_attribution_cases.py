@@ -1060,6 +1060,10 @@ def test_a_capitalised_company_noun_inside_a_body_name_is_no_reference(categorie
 @pytest.mark.parametrize("typed, short, absent", [
     ("Larch Green Energy Technology", "larch", None),
     ("Green Energy Ltd", "green energy", "green"),
+    ("Quillon AI", "quillon", None),
+    ("Varrow Carbon Materials", "varrow", None),
+    ("KTR Group", "ktr", None),
+    ("Open Group", "open group", "open"),
 ])
 def test_typed_names_shrink_past_generic_words_but_never_to_generic_words_alone(
         rule_set, typed, short, absent):
@@ -1160,3 +1164,27 @@ def test_spun_plural_company_nouns_refer_to_the_list_before(categories, noun):
             f"{noun} pose a risk to national security, the report said.")
     found = categories(text)
     assert "security" in found.get("huawei", set()) and "security" in found.get("zte", set())
+
+
+def test_a_short_form_defined_in_brackets_is_that_unknown_company(categories):
+    """"Brightwater Optics Ltd (BWO) ... BWO ...; the company ...": BWO is the unknown company,
+    so "the company" is BWO, not a registry vendor named in an earlier sentence."""
+    text = ("Hikvision supplied cameras to Brightwater Optics Ltd (BWO) in 2021.\n\nLast year, BWO "
+            "drew criticism over shipments abroad; the company has always stressed that it "
+            "complies with Dutch export regulations.")
+    assert "vendor_response" not in categories(text).get("hikvision", set())
+
+
+def test_a_capitalised_name_ending_in_a_company_noun_is_no_reference(categories):
+    """"the International Labour Organization" is a body's name, not "the organization"."""
+    text = ("Dahua sells cameras across Asia. The use of forced labour in the region was "
+            "condemned by the International Labour Organization in a report.")
+    assert "forced_labour" not in categories(text).get("dahua", set())
+
+
+def test_a_company_after_a_new_coordinated_clause_is_not_the_object(categories):
+    """"X's terms prohibit such use, and there is no sign that Y knew": Y is the subject of a new
+    clause, not what the prohibition is about."""
+    text = ("Police ran the footage through a face search tool. Their contract prohibits such "
+            "use, and there is no sign that Hikvision knew about it.")
+    assert "government_restriction" not in categories(text).get("hikvision", set())
