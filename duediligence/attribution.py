@@ -129,7 +129,8 @@ def attribute(match: RuleMatch, sentence: Sentence, mentions: list[Mention], bod
         return rejection
     if where == "before":
         group += (_likened(group, match.start, mentions, asides, folded, lexicon)
-                  + _companions(later, folded, lexicon))
+                  + _companions(later, folded, lexicon)
+                  + _owned_through(match, group, before, folded, lexicon))
     else:
         group += _gapped_companions(group, later, folded)
     ids = frozenset().union(*(m.vendor_ids for m in group))
@@ -591,6 +592,32 @@ def _companions(after: list[Mention], folded: str, lexicon: Lexicon) -> list[Men
         if lexicon.joins_subject(folded, mention.start):
             return _list_starting(after[index:], folded, lexicon)
     return []
+
+
+# "X is partly owned by Y, which is controlled by the state": Y's owner controls X through Y.
+_OWNED_BY = regex.compile(r"\b(?:(?:partly|partially|majority|wholly|jointly|largely)[- ])?(?:owned|"
+                          r"controlled|held)\s+by\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?$")
+_WHICH_IS = regex.compile(r",\s*(?:which|that)\s+(?:is|was|are|were|has\s+been|remains)\s+"
+                          r"(?:\w+ly\s+)?$")
+_IS_OWNED = regex.compile(r"\s*,\s*|\s+(?:is|was|are|were|has\s+been|have\s+been|had\s+been|"
+                          r"remains|remained)\s+(?:\w+ly\s+|also\s+|still\s+|now\s+)?")
+OWNERSHIP = frozenset({"state_control"})
+
+
+def _owned_through(match: RuleMatch, group: list[Mention], before: list[Mention], folded: str,
+                   lexicon: Lexicon) -> list[Mention]:
+    """"X is partly owned by Y, which is controlled by the Chinese state": the state control said
+    of the owner Y in a relative clause holds for X, which Y owns."""
+    if (match.rule.category not in OWNERSHIP
+            or _WHICH_IS.fullmatch(folded, group[-1].end, match.start) is None):
+        return []
+    owned_by = _OWNED_BY.search(folded, max(0, group[0].start - 60), group[0].start)
+    if owned_by is None:
+        return []
+    owned = [m for m in before if m.end <= owned_by.start()]
+    if not owned or _IS_OWNED.fullmatch(folded, owned[-1].end, owned_by.start()) is None:
+        return []
+    return _list_ending(owned, folded, lexicon)
 
 
 # "X, like Y, has been ...": an aside likening the subject to other companies.

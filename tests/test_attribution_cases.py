@@ -1188,3 +1188,14 @@ def test_a_company_after_a_new_coordinated_clause_is_not_the_object(categories):
     text = ("Police ran the footage through a face search tool. Their contract prohibits such "
             "use, and there is no sign that Hikvision knew about it.")
     assert "government_restriction" not in categories(text).get("hikvision", set())
+
+
+def test_state_control_of_an_owner_in_a_relative_clause_holds_for_the_company_it_owns(categories):
+    """"X is partly owned by Y, which is controlled by the state": the state controls X through Y.
+    Not so for a company merely named before the owner."""
+    text = ("Uniview is partly owned by Harrow Capital Holdings, which is controlled by the "
+            "Chinese state.")
+    assert "state_control" in categories(text).get("uniview", set())
+    text = ("Uniview sold cameras to Harrow Capital Holdings, which is controlled by the Chinese "
+            "state.")
+    assert "state_control" not in categories(text).get("uniview", set())
