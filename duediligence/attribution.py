@@ -187,6 +187,15 @@ def _subject(match: RuleMatch, mentions: list[Mention], bodies: list[Span], fold
         return _list_starting(inside, folded, lexicon), "inside", before, later
     if match.vendor_side in ("after", "either") and after:
         return _objects(after, later, folded, lexicon), "after", before, later
+    if (match.vendor_side in ("after", "either") and before and not later
+            and _PARTICIPLE.match(folded, match.start) is not None
+            and _AFTER_COMMA.search(folded, max(lo, match.start - 20), match.start) is not None):
+        # "the FCC added X, Y and Z to its list, effectively barring new approvals": the
+        # participle goes on with the main verb, whose objects it bars.
+        group = _list_ending(before, folded, lexicon)
+        if any(lo <= b.start and b.end <= group[0].start for b in bodies) and not any(
+                lo <= m.start < group[0].start for m in before if m not in group):
+            return group, "participle", before, later
     if before and _FOR_TOPIC.fullmatch(folded, clause[2], before[0].start) is not None:
         topic = _list_starting(before, folded, lexicon)
         if folded.startswith(",", topic[-1].end):
@@ -216,6 +225,11 @@ def _coordinated_clause(folded: str, clause: tuple[int, int, int], match: RuleMa
         if not any(joined.start() - 2 <= m.end and m.start < subject_end for m in mentions):
             lo, opener = joined.start() + 1, joined.start()
     return lo, hi, opener
+
+
+# ", effectively barring ...": a participle phrase after a comma, going on with the main verb.
+_PARTICIPLE = regex.compile(r"\w+ing\b")
+_AFTER_COMMA = regex.compile(r",\s*(?:\w+ly\s+|thereby\s+|thus\s+)?$")
 
 
 # "For X, Y and Z, the ban covers ...", "As for X, ...": a clause opening by naming what it is
@@ -667,7 +681,7 @@ def _gapped_partner(before: list[Mention], group: list[Mention],
 
 def _explain(group: list[Mention], where: str, size: int, allegation: bool) -> str:
     role = {"before": "subject", "after": "object", "inside": "topic", "fronted": "topic",
-            "speaker": "speaker"}[where]
+            "speaker": "speaker", "participle": "object"}[where]
     named = ", ".join(f"'{m.surface}'" for m in group)
     text = f"{named} is the {role} of the matched words in their clause"
     if size > 1:

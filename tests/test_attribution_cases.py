@@ -1199,3 +1199,20 @@ def test_state_control_of_an_owner_in_a_relative_clause_holds_for_the_company_it
     text = ("Uniview sold cameras to Harrow Capital Holdings, which is controlled by the Chinese "
             "state.")
     assert "state_control" not in categories(text).get("uniview", set())
+
+
+def test_a_participle_after_a_listing_bars_the_companies_the_listing_named(categories):
+    """"The FCC put X and Y on its list, in effect blocking new approvals": the participle goes on
+    with the main verb, so it bars the companies the main verb put on the list."""
+    text = ("Last year the FCC put Uniview and Tiandy on its Covered List, effectively barring new "
+            "equipment approvals.")
+    found = categories(text)
+    assert "government_restriction" in found.get("uniview", set())
+    assert "government_restriction" in found.get("tiandy", set())
+
+
+def test_a_participle_after_a_companys_own_act_bars_no_one(categories):
+    """With a company, not a public body, as the main verb's subject, nothing is barred."""
+    text = ("Axis Communications shipped new firmware to Uniview, effectively barring older "
+            "cameras from updates.")
+    assert "government_restriction" not in categories(text).get("uniview", set())
