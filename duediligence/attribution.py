@@ -52,7 +52,7 @@ _AUXILIARIES = regex.compile(
 # ("controlled by the state-owned X") and "of" ("a unit of the state-owned X") pass ownership on.
 _IN_PREPOSITIONAL_PHRASE = regex.compile(
     r"\b(?:with|to|from|for|on|in|at|into|against|over|via|through|alongside)\s+"
-    r"(?:the|a|an|its|their|other)\s+(?:[\w-]+\s+)?$")
+    r"(?:the|a|an|its|their|other|[\w-]+'s?)\s+(?:[\w-]+\s+)?$")
 # One or two words ending as a participle ("state-owned", "blacklisted"), followed by a noun.
 _ATTRIBUTIVE = regex.compile(r"[\w-]+(?:[- ][\w-]+)?(?:ed|run|held)")
 _NOUN_NEXT = regex.compile(r"\s+(?!(?:by|and|or|of|on|in|to|from|with|for|at|as)\b)[a-z]")

@@ -1216,3 +1216,10 @@ def test_a_participle_after_a_companys_own_act_bars_no_one(categories):
     text = ("Axis Communications shipped new firmware to Uniview, effectively barring older "
             "cameras from updates.")
     assert "government_restriction" not in categories(text).get("uniview", set())
+
+
+def test_state_owned_describing_a_countrys_operator_after_a_preposition_is_not_the_subjects(
+        categories):
+    """"X sold its gear to Laos's state-owned telecoms operator": the operator is state-owned."""
+    text = "Hytera sold its radios to Laos's state-owned telecoms operator in 2020."
+    assert "state_control" not in categories(text).get("hytera", set())
