@@ -119,8 +119,8 @@ class Engine:
         return list(self._trace(*self._read(document)))
 
     def _continued_listings(self, folded: str, sentences: list[Sentence], index: int,
-                            claimed: list[RuleMatch],
-                            matches: list[RuleMatch]) -> list[RuleMatch]:
+                            claimed: list[RuleMatch], matches: list[RuleMatch],
+                            inside: list[Mention]) -> list[RuleMatch]:
         """A verb whose object is left out continues what was said before. "X was placed on
         it", "X was added to the list", "X and Y were among the first companies on the list":
         the list of the latest sentences that named one ("placed X on the same list": however
@@ -143,9 +143,14 @@ class Engine:
         source: list[RuleMatch] = []
         if verb is None:
             verb, side = _ADDED_TO_IT.search(folded, sentence.start, sentence.end), "either"
+        if verb is None and (verb := _IT_LISTED.search(folded, sentence.start, sentence.end)):
+            if any(m.start == verb.start() and m.vendor_ids for m in inside):
+                return []       # "it" is a company: "it listed its unit on the stock market"
+            side = "after"
         if verb is not None:
-            if _SAME_LIST.search(folded, verb.start(), verb.end()):
-                back = sentences[:index]        # "the same list" points back however far
+            if _SAME_LIST.search(folded, verb.start(), verb.end()) or side == "after":
+                # "the same list", "in 2021 it listed X": the list named however far back
+                back = sentences[:index]
             elif _LISTING_ON_IT.match(folded, verb.start()) or side == "either":
                 back = sentences[max(0, index - LIST_LOOKBACK):index]
             else:
@@ -198,7 +203,8 @@ class Engine:
                 claimed = []
                 continue
             matches = self.matcher.find(folded, sentence.start, sentence.end)
-            matches += self._continued_listings(folded, sentences, index, claimed, matches)
+            matches += self._continued_listings(folded, sentences, index, claimed, matches,
+                                                inside)
             claimed = []
             for match in matches:
                 others = [o for o in matches if o is not match]
@@ -245,6 +251,11 @@ _LISTING_ON_IT = regex.compile(
     r"(?:companies|firms|entities|organi[sz]ations)\s+(?:named|listed|added|designated|included|"
     r"targeted|cited)\b(?!\s+(?:in|by|as|for)\b))")
 _SAME_LIST = regex.compile(r"\bthe\s+same\s+list\b")
+# "In 2021 it listed X and Y": the body of the article's listing lists others (not "X is listed
+# in Hong Kong", a stock market).
+_IT_LISTED = regex.compile(r"\b(?:it|the\s+(?:department|agency|bureau|treasury|commission))\s+"
+                           r"(?:\w+ly\s+|also\s+|later\s+|then\s+)?(?:listed|blacklisted)\b"
+                           r"(?!\s+(?:on|in|as|at|under|with)\b)")
 # "The agency added X and Y to the list in March".
 _ADDED_TO_IT = regex.compile(r"\b(?:added|placed|put)\s+[^.;]{1,120}?\s+(?:to|on|onto)\s+" + _THE_LIST)
 # "revoked A's licence in 2021, and did the same to B": B undergoes the verb before.

@@ -1223,3 +1223,21 @@ def test_state_owned_describing_a_countrys_operator_after_a_preposition_is_not_t
     """"X sold its gear to Laos's state-owned telecoms operator": the operator is state-owned."""
     text = "Hytera sold its radios to Laos's state-owned telecoms operator in 2020."
     assert "state_control" not in categories(text).get("hytera", set())
+
+
+def test_it_listed_later_names_go_on_the_list_the_article_named_before(categories):
+    """"In 2019 it listed X and Y": "it" is the body whose Entity List listing the article
+    reported earlier, so X and Y are on that list too."""
+    text = ("The Commerce Department on Monday added Hytera to its Entity List. The agency has "
+            "targeted radio makers before. In 2019 it listed Hikvision and Dahua.")
+    found = categories(text)
+    assert "sanctions" in found.get("hikvision", set())
+    assert "sanctions" in found.get("dahua", set())
+
+
+def test_a_company_listed_on_a_stock_exchange_is_not_listed_by_anyone(categories):
+    text = ("The Commerce Department on Monday added Hytera to its Entity List. Hikvision is "
+            "listed in Shenzhen. In 2025 it listed its unit Ezviz.")
+    found = categories(text)
+    assert "sanctions" not in found.get("hikvision", set())
+    assert "sanctions" not in found.get("ezviz", set())
