@@ -220,8 +220,10 @@ def _references(folded: str, sentence: Sentence, companies: _Companies,
                 sentence.text[match.start(2) - sentence.start].isupper():
             continue            # "the Business and Trade Committee": a name, not a reference
         original = sentence.text[match.start(1) - sentence.start:match.end(2) - sentence.start]
-        if match.group(1) and all(word[:1].isupper() for word in original.split()):
-            continue            # "the International Labour Organization": a name
+        if match.group(1) and len(original.split()) >= 2 and all(
+                word[:1].isupper() for word in original.split()[-2:]):
+            continue            # "the International Labour Organization", "the department's
+            #                     Forced Labour Unit": a name
         found.append((match.start(), match.end(), "singular",
                       bool(modifiers & lexicon.blocked_modifiers), lexicon.country_of(match.group(1))))
     for match in lexicon.plural_reference.finditer(folded, sentence.start, sentence.end, words):

@@ -1241,3 +1241,12 @@ def test_a_company_listed_on_a_stock_exchange_is_not_listed_by_anyone(categories
     found = categories(text)
     assert "sanctions" not in found.get("hikvision", set())
     assert "sanctions" not in found.get("ezviz", set())
+
+
+
+def test_a_capitalised_unit_name_is_a_body_not_a_company_reference(categories):
+    """"the ministry's Border Goods Unit" is a body's name, not "the unit" of a company: its ban
+    is a public act on the company it names."""
+    text = ("Dahua makes cameras.\n\nThe ministry's Border Goods Unit banned imports of Dahua "
+            "cameras last week.")
+    assert "government_restriction" in categories(text).get("dahua", set())
