@@ -207,6 +207,12 @@ def _introduced(text: str, folded: str, sentence: Sentence, following: list[Sent
     return []
 
 
+def _acronym_it(sentence: Sentence, start: int, end: int) -> bool:
+    """"IT" in capitals in a sentence that is not all capitals (a shouted headline)."""
+    local = sentence.text[start - sentence.start:end - sentence.start]
+    return local == "IT" and any(c.islower() for c in sentence.text)
+
+
 def _references(folded: str, sentence: Sentence, companies: _Companies,
                 lexicon: Lexicon) -> list[tuple[int, int, str, bool, str | None]]:
     """(start, end, kind, blocked, country) of every reference in the sentence, in order."""
@@ -244,6 +250,8 @@ def _references(folded: str, sentence: Sentence, companies: _Companies,
     for match in lexicon.pronoun.finditer(folded, sentence.start, sentence.end, words):
         if match.group() == "it" and lexicon.dummy_it.match(folded, match.start(), sentence.end):
             continue
+        if _acronym_it(sentence, match.start(), match.end()):
+            continue            # "the operator's IT systems": information technology
         if match.group() == "its" and _describes_name(folded, match.end(), companies):
             continue            # "its chip unit HiSilicon": the name is the mention
         found.append((match.start(), match.end(), "pronoun", False, None))

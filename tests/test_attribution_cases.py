@@ -1250,3 +1250,12 @@ def test_a_capitalised_unit_name_is_a_body_not_a_company_reference(categories):
     text = ("Dahua makes cameras.\n\nThe ministry's Border Goods Unit banned imports of Dahua "
             "cameras last week.")
     assert "government_restriction" in categories(text).get("dahua", set())
+
+
+def test_the_acronym_it_is_not_the_pronoun_it(categories):
+    """"IT systems" are information technology: the capitals say it is not "it"."""
+    text = ("ZTE reported higher sales last year. Analysts said IT systems across the sector "
+            "face attacks from state-sponsored actors.")
+    assert "state_control" not in categories(text).get("zte", set())
+    text = "ZTE reported higher sales last year. Analysts said it is state-backed."
+    assert "state_control" in categories(text).get("zte", set())
