@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import regex
@@ -65,11 +65,12 @@ class Engine:
 
     def analyse(self, document: Document) -> DocumentAnalysis:
         folded, sentences, mentions, bodies = self._read(document)
-        claims = {}
+        claims: dict = {}
         for trace in self._trace(folded, sentences, mentions, bodies):
             if isinstance(trace.outcome, Attribution):
                 claim = _claim(document.text, trace)
                 claims.setdefault((claim.rule_id, claim.start, claim.end, claim.vendor_ids), claim)
+        claims = self._without_passers_by(claims, mentions, folded)
         by_vendor: dict[str, list[str]] = {}
         for mention in mentions:
             if mention.kind not in ("name", "misspelling"):
@@ -80,13 +81,46 @@ class Engine:
         return DocumentAnalysis(document.path, tuple(sorted(claims.values(), key=_claim_order)),
                                 {k: tuple(v) for k, v in sorted(by_vendor.items())})
 
+    def _without_passers_by(self, claims: dict, mentions: list[Mention], folded: str) -> dict:
+        """Claims of a company's own silence or own words (PASSING) leave out a company that the
+        document names in their sentence alone, after some other company, introducing it there
+        with an aside, and accuses of nothing else: "Alibaba, which holds stakes in both firms,
+        declined to comment" is a bystander asked about another company's affair (categories.md:
+        a company mentioned only in passing gets nothing)."""
+        category = {loaded.rule.id: loaded.rule.category for loaded in self.rule_set.rules}
+        accused = {vendor_id for claim in claims.values()
+                   if category[claim.rule_id] not in PASSING for vendor_id in claim.vendor_ids}
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for mention in mentions:
+            for vendor_id in mention.vendor_ids:
+                spans.setdefault(vendor_id, []).append((mention.start, mention.end))
+
+        def passing(vendor_id: str, claim: Claim) -> bool:
+            return (vendor_id not in accused and not vendor_id.startswith("~")
+                    and all(claim.start <= s and e <= claim.end for s, e in spans.get(vendor_id, ()))
+                    and any(m.start < claim.start and vendor_id not in m.vendor_ids
+                            for m in mentions)
+                    and any(vendor_id in m.vendor_ids and claim.start <= m.start < claim.cue_start
+                            and _INTRODUCED.match(folded, m.end) is not None for m in mentions))
+
+        kept = {}
+        for key, claim in claims.items():
+            if category[claim.rule_id] in PASSING:
+                ids = tuple(i for i in claim.vendor_ids if not passing(i, claim))
+                if not ids:
+                    continue
+                if ids != claim.vendor_ids:
+                    claim = replace(claim, vendor_ids=ids)
+            kept[key] = claim
+        return kept
+
     def traces(self, document: Document) -> list[Trace]:
         """Every rule match with its attribution outcome, for explaining a rule."""
         return list(self._trace(*self._read(document)))
 
     def _continued_listings(self, folded: str, sentences: list[Sentence], index: int,
-                            claimed: list[RuleMatch],
-                            matches: list[RuleMatch]) -> list[RuleMatch]:
+                            claimed: list[RuleMatch], matches: list[RuleMatch],
+                            inside: list[Mention]) -> list[RuleMatch]:
         """A verb whose object is left out continues what was said before. "X was placed on
         it", "X was added to the list", "X and Y were among the first companies on the list":
         the list of the latest sentences that named one ("placed X on the same list": however
@@ -109,9 +143,14 @@ class Engine:
         source: list[RuleMatch] = []
         if verb is None:
             verb, side = _ADDED_TO_IT.search(folded, sentence.start, sentence.end), "either"
+        if verb is None and (verb := _IT_LISTED.search(folded, sentence.start, sentence.end)):
+            if any(m.start == verb.start() and m.vendor_ids for m in inside):
+                return []       # "it" is a company: "it listed its unit on the stock market"
+            side = "after"
         if verb is not None:
-            if _SAME_LIST.search(folded, verb.start(), verb.end()):
-                back = sentences[:index]        # "the same list" points back however far
+            if _SAME_LIST.search(folded, verb.start(), verb.end()) or side == "after":
+                # "the same list", "in 2021 it listed X": the list named however far back
+                back = sentences[:index]
             elif _LISTING_ON_IT.match(folded, verb.start()) or side == "either":
                 back = sentences[max(0, index - LIST_LOOKBACK):index]
             else:
@@ -164,7 +203,8 @@ class Engine:
                 claimed = []
                 continue
             matches = self.matcher.find(folded, sentence.start, sentence.end)
-            matches += self._continued_listings(folded, sentences, index, claimed, matches)
+            matches += self._continued_listings(folded, sentences, index, claimed, matches,
+                                                inside)
             claimed = []
             for match in matches:
                 others = [o for o in matches if o is not match]
@@ -174,6 +214,13 @@ class Engine:
                 yield Trace(sentence, match, outcome)
 
 
+# Categories that speak of a company's own silence or words: said of a company the document names
+# in that sentence alone and accuses of nothing, they are a bystander's, not a finding.
+PASSING = frozenset({"transparency", "vendor_response"})
+# ", which holds stakes in both", "and Y, another U.S. firm,": an aside introducing the company
+# (or the list it ends) to the reader.
+_INTRODUCED = regex.compile(r"(?:'s?)?(?:\s+(?:and|or|&)\s+[^,;.]{1,40}?)?,\s*(?:which|who|whose|a|an|"
+                            r"another|the|one|once|now|formerly)\b[^,;]{0,160},")
 # Categories of being put on a list or barred ("added to the Entity List", "banned"): a verb
 # left without its object in the next sentence ("X was added in the same round", "X followed in
 # May") continues it.
@@ -204,6 +251,11 @@ _LISTING_ON_IT = regex.compile(
     r"(?:companies|firms|entities|organi[sz]ations)\s+(?:named|listed|added|designated|included|"
     r"targeted|cited)\b(?!\s+(?:in|by|as|for)\b))")
 _SAME_LIST = regex.compile(r"\bthe\s+same\s+list\b")
+# "In 2021 it listed X and Y": the body of the article's listing lists others (not "X is listed
+# in Hong Kong", a stock market).
+_IT_LISTED = regex.compile(r"\b(?:it|the\s+(?:department|agency|bureau|treasury|commission))\s+"
+                           r"(?:\w+ly\s+|also\s+|later\s+|then\s+)?(?:listed|blacklisted)\b"
+                           r"(?!\s+(?:on|in|as|at|under|with)\b)")
 # "The agency added X and Y to the list in March".
 _ADDED_TO_IT = regex.compile(r"\b(?:added|placed|put)\s+[^.;]{1,120}?\s+(?:to|on|onto)\s+" + _THE_LIST)
 # "revoked A's licence in 2021, and did the same to B": B undergoes the verb before.

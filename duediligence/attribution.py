@@ -52,7 +52,7 @@ _AUXILIARIES = regex.compile(
 # ("controlled by the state-owned X") and "of" ("a unit of the state-owned X") pass ownership on.
 _IN_PREPOSITIONAL_PHRASE = regex.compile(
     r"\b(?:with|to|from|for|on|in|at|into|against|over|via|through|alongside)\s+"
-    r"(?:the|a|an|its|their|other)\s+(?:[\w-]+\s+)?$")
+    r"(?:the|a|an|its|their|other|[\w-]+'s?)\s+(?:[\w-]+\s+)?$")
 # One or two words ending as a participle ("state-owned", "blacklisted"), followed by a noun.
 _ATTRIBUTIVE = regex.compile(r"[\w-]+(?:[- ][\w-]+)?(?:ed|run|held)")
 _NOUN_NEXT = regex.compile(r"\s+(?!(?:by|and|or|of|on|in|to|from|with|for|at|as)\b)[a-z]")
@@ -129,7 +129,8 @@ def attribute(match: RuleMatch, sentence: Sentence, mentions: list[Mention], bod
         return rejection
     if where == "before":
         group += (_likened(group, match.start, mentions, asides, folded, lexicon)
-                  + _companions(later, folded, lexicon))
+                  + _companions(later, folded, lexicon)
+                  + _owned_through(match, group, before, folded, lexicon))
     else:
         group += _gapped_companions(group, later, folded)
     ids = frozenset().union(*(m.vendor_ids for m in group))
@@ -149,6 +150,8 @@ def _subject(match: RuleMatch, mentions: list[Mention], bodies: list[Span], fold
     later = [m for m in candidates if m.start >= match.end]   # where ", alongside X" companions stand
     after = [m for m in later if _words_between(folded, match.end, m.start) <= AFTER_REACH
              and not _trailing_speaker(m, folded)
+             # "prohibit such use, and there is no sign that X knew": a new clause's subject
+             and _NEW_SUBJECT.search(folded, match.end, m.start) is None
              and not any(match.end <= b.start and b.end <= m.start
                          and _words_between(folded, match.end, b.start) <= BODY_REACH
                          and not folded.startswith("'s", b.end)   # "China's Huawei" names Huawei
@@ -184,6 +187,15 @@ def _subject(match: RuleMatch, mentions: list[Mention], bodies: list[Span], fold
         return _list_starting(inside, folded, lexicon), "inside", before, later
     if match.vendor_side in ("after", "either") and after:
         return _objects(after, later, folded, lexicon), "after", before, later
+    if (match.vendor_side in ("after", "either") and before and not later
+            and _PARTICIPLE.match(folded, match.start) is not None
+            and _AFTER_COMMA.search(folded, max(lo, match.start - 20), match.start) is not None):
+        # "the FCC added X, Y and Z to its list, effectively barring new approvals": the
+        # participle goes on with the main verb, whose objects it bars.
+        group = _list_ending(before, folded, lexicon)
+        if any(lo <= b.start and b.end <= group[0].start for b in bodies) and not any(
+                lo <= m.start < group[0].start for m in before if m not in group):
+            return group, "participle", before, later
     if before and _FOR_TOPIC.fullmatch(folded, clause[2], before[0].start) is not None:
         topic = _list_starting(before, folded, lexicon)
         if folded.startswith(",", topic[-1].end):
@@ -213,6 +225,11 @@ def _coordinated_clause(folded: str, clause: tuple[int, int, int], match: RuleMa
         if not any(joined.start() - 2 <= m.end and m.start < subject_end for m in mentions):
             lo, opener = joined.start() + 1, joined.start()
     return lo, hi, opener
+
+
+# ", effectively barring ...": a participle phrase after a comma, going on with the main verb.
+_PARTICIPLE = regex.compile(r"\w+ing\b")
+_AFTER_COMMA = regex.compile(r",\s*(?:\w+ly\s+|thereby\s+|thus\s+)?$")
 
 
 # "For X, Y and Z, the ban covers ...", "As for X, ...": a clause opening by naming what it is
@@ -290,10 +307,18 @@ def _marker_rejection(match: RuleMatch, sentence: Sentence, group: list[Mention]
     # list") is an apposition inside the phrase, not the subject after it.
     hypothetical_start = opener
     if where == "before" and not _comma_outside(folded, group[-1].end, match.start, asides):
-        hypothetical_start = max(opener, folded.rfind(",", opener, group[0].start) + 1)
+        comma = folded.rfind(",", opener, group[0].start)
+        # Not when the comma closes a condition set inside the clause ("a bill would, if passed,
+        # add the two companies to the list"): the clause itself is conditional.
+        if _CONDITION_ASIDE.search(folded, max(opener, comma - 80), comma + 1) is None:
+            hypothetical_start = max(opener, comma + 1)
     if _marker(lexicon.hypothetical, folded, hypothetical_start, match.start, blocked):
         return Rejection("hypothetical or conditional wording in its clause")
     return None
+
+
+# ", if passed,", ", unless the court intervenes,": a condition set off by commas inside a clause.
+_CONDITION_ASIDE = regex.compile(r",\s*(?:if|unless|once|when\s+and\s+if)\b[^,;]{0,80},$")
 
 
 def _disqualified(group: list[Mention], where: str, before: list[Mention], folded: str,
@@ -327,9 +352,16 @@ def _company_as_actor(match: RuleMatch, where: str, before: list[Mention],
     if match.rule.category not in PUBLIC_ACTS or where == "before" or not before:
         return None
     actor = before[-1]
-    if _AUXILIARIES.fullmatch(folded, actor.end, match.start) is None:
+    if (_AUXILIARIES.fullmatch(folded, actor.end, match.start) is None
+            and _OWN_RULES.fullmatch(folded, actor.end, match.start) is None):
         return None
     return Rejection(f"'{actor.surface}', a company, is the one acting: not a public body's act")
+
+
+# "Google's terms of service prohibit ...": the company's own rules are the actor.
+_OWN_RULES = regex.compile(
+    r"'s?\s+(?:own\s+)?(?:terms|policy|policies|rules|guidelines|code|contracts?|licen[cs]es?|"
+    r"agreements?)(?:\s+of\s+(?:service|use|conduct|sale))?" + _AUXILIARIES.pattern)
 
 
 # "others in the commercial spyware business": the matched words qualify an industry's noun.
@@ -468,6 +500,11 @@ _REVIEW_BEFORE = regex.compile(r"\b(?:a|an|the|its|their)\s+(?:[\w-]+\s+){0,3}?(
 _COMMISSIONED = regex.compile(r"\s+(?:had\s+|has\s+|have\s+)?(?:commissioned|ordered|requested|"
                               r"funded|sponsored|paid\s+for|asked\s+for)\b")
 
+_COMMISSIONED_BY = regex.compile(r"\b(?:test|tests|audit|review|investigation|report|study|assessment|"
+                                 r"inquiry|probe|analysis|evaluation|examination|survey)\s+(?:(?:that|"
+                                 r"which)\s+(?:was|were|had\s+been|has\s+been)\s+)?(?:commissioned|"
+                                 r"ordered|requested|funded|sponsored|paid\s+for)\s+by\s+(?:the\s+)?$")
+
 
 # "..., the company said in a statement": the speaker of what came before, after a comma.
 _COMMA_BEFORE = regex.compile(r",\s*$")
@@ -485,9 +522,11 @@ def _trailing_speaker(mention: Mention, folded: str) -> bool:
 
 
 def _commissioner(mention: Mention, folded: str) -> bool:
-    """Whether the company stands in "the audit X commissioned": it ordered the review."""
-    return (_COMMISSIONED.match(folded, mention.end) is not None
-            and _REVIEW_BEFORE.search(folded, max(0, mention.start - 80), mention.start) is not None)
+    """Whether the company stands in "the audit X commissioned" or "an audit commissioned by X":
+    it ordered the review."""
+    return ((_COMMISSIONED.match(folded, mention.end) is not None
+             and _REVIEW_BEFORE.search(folded, max(0, mention.start - 80), mention.start) is not None)
+            or _COMMISSIONED_BY.search(folded, max(0, mention.start - 80), mention.start) is not None)
 
 
 def _comma_outside(folded: str, start: int, end: int, asides: list[tuple[int, int]]) -> bool:
@@ -569,6 +608,32 @@ def _companions(after: list[Mention], folded: str, lexicon: Lexicon) -> list[Men
     return []
 
 
+# "X is partly owned by Y, which is controlled by the state": Y's owner controls X through Y.
+_OWNED_BY = regex.compile(r"\b(?:(?:partly|partially|majority|wholly|jointly|largely)[- ])?(?:owned|"
+                          r"controlled|held)\s+by\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?$")
+_WHICH_IS = regex.compile(r",\s*(?:which|that)\s+(?:is|was|are|were|has\s+been|remains)\s+"
+                          r"(?:\w+ly\s+)?$")
+_IS_OWNED = regex.compile(r"\s*,\s*|\s+(?:is|was|are|were|has\s+been|have\s+been|had\s+been|"
+                          r"remains|remained)\s+(?:\w+ly\s+|also\s+|still\s+|now\s+)?")
+OWNERSHIP = frozenset({"state_control"})
+
+
+def _owned_through(match: RuleMatch, group: list[Mention], before: list[Mention], folded: str,
+                   lexicon: Lexicon) -> list[Mention]:
+    """"X is partly owned by Y, which is controlled by the Chinese state": the state control said
+    of the owner Y in a relative clause holds for X, which Y owns."""
+    if (match.rule.category not in OWNERSHIP
+            or _WHICH_IS.fullmatch(folded, group[-1].end, match.start) is None):
+        return []
+    owned_by = _OWNED_BY.search(folded, max(0, group[0].start - 60), group[0].start)
+    if owned_by is None:
+        return []
+    owned = [m for m in before if m.end <= owned_by.start()]
+    if not owned or _IS_OWNED.fullmatch(folded, owned[-1].end, owned_by.start()) is None:
+        return []
+    return _list_ending(owned, folded, lexicon)
+
+
 # "X, like Y, has been ...": an aside likening the subject to other companies.
 _LIKE = regex.compile(r",\s*(?:just\s+)?(?:like|as\s+with)\s")
 
@@ -616,7 +681,7 @@ def _gapped_partner(before: list[Mention], group: list[Mention],
 
 def _explain(group: list[Mention], where: str, size: int, allegation: bool) -> str:
     role = {"before": "subject", "after": "object", "inside": "topic", "fronted": "topic",
-            "speaker": "speaker"}[where]
+            "speaker": "speaker", "participle": "object"}[where]
     named = ", ".join(f"'{m.surface}'" for m in group)
     text = f"{named} is the {role} of the matched words in their clause"
     if size > 1:

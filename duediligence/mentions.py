@@ -286,7 +286,9 @@ class CompanyFinder:
 
 
 # The first word of a company's name, distinctive enough to stand for it alone ("Lianfeng").
-_FIRST_WORD = regex.compile(r"\p{Lu}[\p{L}\p{N}]{4,}(?=\s)")
+_FIRST_WORD = regex.compile(r"\p{Lu}[\p{L}\p{N}]{4,}(?=\s|$)")
+# " (CATL)": capitals in brackets right after a name, the short form the text will use.
+_DEFINED_SHORT = regex.compile(r"\s*\((\p{Lu}[\p{Lu}\p{N}&-]{1,9})\)")
 # "in Shenzhen", "Shenzhen-based": the word names a place in this text, not a company.
 _AS_PLACE = r"(?:\b(?:in|at|from|near|of)\s+{word}\b|\b{word}-)"
 
@@ -301,6 +303,11 @@ def _short_forms(text: str, found: list[Mention], taken: Coverage) -> list[Menti
         word = _FIRST_WORD.match(company.surface)
         if word is not None:
             by_word.setdefault(word.group(), []).append(company)
+    for company in found:
+        # "Contemporary Amperex Technology Co. Limited (CATL)": the short form the text defines.
+        defined = _DEFINED_SHORT.match(text, company.end)
+        if defined is not None:
+            by_word.setdefault(defined.group(1), []).append(company)
     extra = []
     for word, companies in by_word.items():
         if len({c.vendor_ids for c in companies}) > 1 or regex.search(
@@ -310,9 +317,10 @@ def _short_forms(text: str, found: list[Mention], taken: Coverage) -> list[Menti
         alone = regex.compile(rf"\b{regex.escape(word)}\b(?!\s+\p{{Lu}})")
         for later in alone.finditer(text, first.end):
             if not taken.overlaps(later.start(), later.end()):
+                said = (f"names '{first.surface}' again" if word == first.surface
+                        else f"is short for '{first.surface}'")
                 extra.append(Mention(later.start(), later.end(), first.vendor_ids,
-                                     "unknown_company", word,
-                                     f"'{word}' is short for '{first.surface}', another company"))
+                                     "unknown_company", word, f"'{word}' {said}, another company"))
     return extra
 
 

@@ -55,6 +55,7 @@ class _Entity:
     contrasted: bool
     aside_end: int | None = None        # where the aside holding this entity closes, if any
     plural: bool = False                # "both companies", "they": never what "the company" means
+    appositive: bool = False            # named in an apposition (", a vice president at its parent X,")
 
 
 class _Companies:
@@ -97,11 +98,16 @@ def resolve_references(text: str, folded: str, sentences: list[Sentence],
         for mention in here:
             for vendor_id in mention.vendor_ids:
                 named[vendor_id] = named.get(vendor_id, 0) + 1
-        asides = [a.span() for a in lexicon.parenthetical.finditer(folded, sentence.start,
-                                                                    sentence.end)] if here else []
+        # Overlapping: "- The X representative, a vice president at its parent Y, says": the
+        # comma that closes one aside opens the next.
+        asides = [a.span() for a in lexicon.parenthetical.finditer(
+            folded, sentence.start, sentence.end, overlapped=True)] if here else []
         entities = [_Entity(m.start, m.end, m.vendor_ids, m.surface,
                             lexicon.is_contrasted(folded, m.start),
-                            next((e for s, e in asides if s <= m.start and m.end <= e), None))
+                            next((e for s, e in asides if s <= m.start and m.end <= e), None),
+                            appositive=any(s <= m.start and m.end <= e
+                                           and _APPOSITION.match(folded, s) is not None
+                                           for s, e in asides))
                     for m in here]
         entities += [_Entity(b.start, b.end, None, folded[b.start:b.end], False)
                      for b in bodies[bisect_left(body_starts, sentence.start):
@@ -139,6 +145,10 @@ def resolve_references(text: str, folded: str, sentences: list[Sentence],
         history.append(entities)
         read.append(sentence)
     return resolved
+
+
+# ", a vice president at its parent X,": an aside that describes the noun before it.
+_APPOSITION = regex.compile(r"(?:,|\s-)\s*(?:a|an|the|its|their|his|her|one|[\w-]+'s)\b")
 
 
 # "New York", "Second Street": capitalised words that run on into a proper name.
@@ -209,6 +219,9 @@ def _references(folded: str, sentence: Sentence, companies: _Companies,
         if _IN_PROPER_NAME.match(sentence.text, match.end(2) - sentence.start) and \
                 sentence.text[match.start(2) - sentence.start].isupper():
             continue            # "the Business and Trade Committee": a name, not a reference
+        original = sentence.text[match.start(1) - sentence.start:match.end(2) - sentence.start]
+        if match.group(1) and all(word[:1].isupper() for word in original.split()):
+            continue            # "the International Labour Organization": a name
         found.append((match.start(), match.end(), "singular",
                       bool(modifiers & lexicon.blocked_modifiers), lexicon.country_of(match.group(1))))
     for match in lexicon.plural_reference.finditer(folded, sentence.start, sentence.end, words):
@@ -342,8 +355,11 @@ def _resolve(text: str, folded: str, start: int, end: int, kind: str, entities: 
             ids, antecedent = _salient_list(entities, history[-1:], start, None, lists, fits)
         if antecedent is None:
             return None         # "they" with no list nearby: people, cameras ...
-    elif kind == "pronoun" and (speaker := _unknown_speaker(text, entities, sentence_start, start)):
-        # "Microsoft said it ...": "it" is the speaker, a company the registry does not know;
+    elif kind in ("pronoun", "singular") and (
+            speaker := _unknown_speaker(text, entities, sentence_start, start,
+                                        kind == "singular")):
+        # "Microsoft said it ...", "a RoboSense representative said the company ...": "it" is
+        # the speaker, a company the registry does not know;
         # "Kestrel said it ..." after "Kestrel Biometrics" is that company, by a short form.
         short = _short_form_of(speaker, history)
         if short is not None:
@@ -411,21 +427,25 @@ def _people_before(folded: str, entities: list[_Entity], sentence_start: int,
 
 # "Microsoft said it", "Acme Robotics announced that its": a capitalised speaker right before
 # the pronoun. Personal pronouns are capitalised too at the start of a sentence.
-_SPEAKER = regex.compile(r"\b(\p{Lu}[\w&.-]*(?:\s+\p{Lu}[\w&.-]*){0,3})\s+(?:said|says|told\s+\w+|"
+_SPEAKER = regex.compile(r"\b(?:(?:A|An|The)\s+)?(\p{Lu}[\w&.-]*(?:\s+\p{Lu}[\w&.-]*){0,3})"
+                         r"(?:'s?)?(\s+(?:spokes(?:wo)?man|spokesperson|representative|executive|"
+                         r"lawyer|(?:general\s+)?counsel))?\s+(?:said|says|told\s+\w+|"
                          r"announced|confirmed|added|stated|insisted|maintained)\s+(?:that\s+)?$")
 _PERSONAL = frozenset({"he", "she", "they", "we", "i", "you", "it", "this", "that", "there"})
 
 
 def _unknown_speaker(text: str, entities: list[_Entity], sentence_start: int,
-                     position: int) -> str | None:
-    """The name of an unknown company that says something about "it" (itself), if one does.
+                     position: int, for_whom: bool = False) -> str | None:
+    """The name of an unknown company that says something about "it" (itself), if one does;
+    with ``for_whom``, only one a representative speaks for ("a RoboSense spokesman said the
+    company"), since a person named before "said the company" speaks of some other company.
 
     Without this, "it" in "Microsoft said it had blocked ..." would slide to a company of an
     earlier sentence. A known company or body named before it in the sentence is found anyway,
     and may be whom a person speaks for.
     """
     found = _SPEAKER.search(text, max(sentence_start, position - 80), position)
-    if found is None or found.group(1).lower() in _PERSONAL:
+    if found is None or found.group(1).lower() in _PERSONAL or (for_whom and not found.group(2)):
         return None
     if any(e.start < found.end(1) for e in entities):
         return None         # "Huawei founder Ren Zhengfei said it": the company named first
@@ -542,7 +562,9 @@ def _antecedent(entities: list[_Entity], history: list[list[_Entity]], position:
     if not sentence_start:
         return None, None       # "whatever its country of origin": an "it" deep in a sentence
     for earlier in reversed(history[-LOOKBACK_SENTENCES:]):
-        candidates = [e for e in earlier if suitable(e)]
+        # A company named only in an aside ("the X representative, a vice president at its
+        # parent Y, says") is background there, not the focus a later sentence goes on with.
+        candidates = [e for e in earlier if suitable(e) and not e.appositive]
         if candidates:
             return _singular(candidates[0])
     return None, None

@@ -122,7 +122,10 @@ def derived_vendor(typed: str, legal_suffixes: list[str], generic_words: list[st
                 keys.append(" ".join(variant))   # never "green" alone, from "Green Energy Ltd"
         if len(variant) > 1 and variant[0] in places:
             keys.append(" ".join(variant[1:]))
-    distinctive = [k for k in dict.fromkeys(keys) if len(k.replace(" ", "")) >= 5 or k == keys[0]]
+    # An acronym typed in capitals ("BGI Group" -> "BGI") is distinctive however short.
+    acronyms = {name_key(w) for w in typed.split() if len(w) >= 3 and w.isupper() and w.isalpha()}
+    distinctive = [k for k in dict.fromkeys(keys)
+                   if len(k.replace(" ", "")) >= 5 or k == keys[0] or k in acronyms]
     slug = "_".join(name_key(typed).split())[:60] or "vendor"
     names = tuple(VendorName(k, "name" if i == 0 else "derived") for i, k in enumerate(distinctive))
     return Vendor(slug, typed.strip(), names, registry_entry=False)

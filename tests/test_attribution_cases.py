@@ -1060,6 +1060,10 @@ def test_a_capitalised_company_noun_inside_a_body_name_is_no_reference(categorie
 @pytest.mark.parametrize("typed, short, absent", [
     ("Larch Green Energy Technology", "larch", None),
     ("Green Energy Ltd", "green energy", "green"),
+    ("Quillon AI", "quillon", None),
+    ("Varrow Carbon Materials", "varrow", None),
+    ("KTR Group", "ktr", None),
+    ("Open Group", "open group", "open"),
 ])
 def test_typed_names_shrink_past_generic_words_but_never_to_generic_words_alone(
         rule_set, typed, short, absent):
@@ -1083,3 +1087,157 @@ def test_a_rival_named_for_comparison_gets_nothing_from_its_relative_clause(cate
     text = ("ZTE is listed in Shenzhen. Its larger domestic rival Huawei, which says it is owned by "
             "its employees, has won many of the same contracts.")
     assert "vendor_response" not in categories(text).get("huawei", set())
+
+
+def test_a_bystander_declining_to_comment_is_not_its_own_silence(categories):
+    """A company named once, only to say it would not comment on another company's affair, is
+    mentioned in passing: its silence is about someone else's business, not its own."""
+    text = ("Sugon was added to the Entity List on Tuesday, the Commerce Department said. Sugon "
+            "did not answer repeated questions about its military customers. Lenovo, which buys "
+            "server boards from several Chinese suppliers, declined to comment on the decision.")
+    found = categories(text)
+    assert "transparency" in found.get("sugon", set())
+    assert "transparency" not in found.get("lenovo", set())
+
+
+def test_a_company_named_again_keeps_its_silence_when_it_is_more_than_a_bystander(categories):
+    """Named in other sentences too, a company's refusal stays its own."""
+    text = ("Lenovo, which buys server boards from Sugon, declined to comment on the decision. "
+            "Lenovo has bought such boards since 2019, its annual report shows.")
+    assert "transparency" in categories(text).get("lenovo", set())
+
+
+def test_a_one_word_company_named_again_is_what_the_company_means(categories):
+    """"the security firm Corvane" makes Corvane a company; named again later by that word
+    alone, it is still that company, so "the company" after it does not slide back to a
+    registry vendor named in an earlier sentence."""
+    text = ("Police dropped the security firm Corvane from a tender for border scanners. The "
+            "contract is now expected to go to Nuctech. In the past, Corvane drew criticism for "
+            "its exports; the company has always stressed that it complies with export rules.")
+    assert "vendor_response" not in categories(text).get("nuctech", set())
+
+
+def test_a_company_named_only_in_an_apposition_is_not_what_the_next_sentence_means(categories):
+    """"the app's representative, a manager at its parent X, told ...": X is named to describe a
+    person; "the company" in the next sentence is the app's maker, not X."""
+    text = ("10:19 - The app's representative, a manager at its parent Hikvision, told the panel "
+            "that sellers are vetted. The company says it has strengthened its compliance "
+            "programme since January.")
+    assert "vendor_response" not in categories(text).get("hikvision", set())
+
+
+def test_the_company_a_representative_speaks_for_is_the_representatives(categories):
+    """"A Lorvex spokesman said the company ...": the company is Lorvex, whom the registry does
+    not know, not the registry vendor of the sentence before."""
+    text = ("The Pentagon added DJI to its list of Chinese military companies on Tuesday. A "
+            "Lorvex spokesman said the company would not answer questions about its customers.")
+    assert "transparency" not in categories(text).get("dji", set())
+
+
+def test_a_listing_inside_a_clause_made_conditional_by_an_aside_is_not_asserted(categories):
+    """"A draft law would, if adopted, put X on the list": the condition set off by commas makes
+    the whole clause hypothetical, though the company stands after its last comma."""
+    text = ("A draft law tabled by two senators would, if adopted, place Hytera on the FCC's "
+            "Covered List.")
+    assert "sanctions" not in categories(text).get("hytera", set())
+
+
+def test_the_company_that_commissioned_an_audit_is_not_what_the_audit_found(categories):
+    """"An audit commissioned by X, then a shareholder, found ...": X ordered the review."""
+    text = ("An audit commissioned by Lenovo, then a shareholder, found that software from "
+            "Larkspur Systems had been used to track protesters.")
+    assert "audit_finding" not in categories(text).get("lenovo", set())
+
+
+def test_a_companys_own_terms_of_service_banning_a_use_are_no_public_restriction(categories):
+    """"X's terms of service prohibit such use": the company's own rules, not a government's act."""
+    text = ("Police in the region ran the faces through a cloud service. Cisco's terms of service "
+            "prohibit such use, and there is no indication that the company knew about it.")
+    assert "government_restriction" not in categories(text).get("cisco", set())
+
+
+@pytest.mark.parametrize("noun", ["organizations", "outfits", "enterprises", "transporters"])
+def test_spun_plural_company_nouns_refer_to_the_list_before(categories, noun):
+    """Article spinners swap "companies" for "organizations", "outfits", "enterprises" (and
+    "carriers" for "transporters"): the plural reference still means the companies just listed."""
+    text = ("Regulators in Lisbon named Huawei and ZTE in a report on Tuesday. The two "
+            f"{noun} pose a risk to national security, the report said.")
+    found = categories(text)
+    assert "security" in found.get("huawei", set()) and "security" in found.get("zte", set())
+
+
+def test_a_short_form_defined_in_brackets_is_that_unknown_company(categories):
+    """"Brightwater Optics Ltd (BWO) ... BWO ...; the company ...": BWO is the unknown company,
+    so "the company" is BWO, not a registry vendor named in an earlier sentence."""
+    text = ("Hikvision supplied cameras to Brightwater Optics Ltd (BWO) in 2021.\n\nLast year, BWO "
+            "drew criticism over shipments abroad; the company has always stressed that it "
+            "complies with Dutch export regulations.")
+    assert "vendor_response" not in categories(text).get("hikvision", set())
+
+
+def test_a_capitalised_name_ending_in_a_company_noun_is_no_reference(categories):
+    """"the International Labour Organization" is a body's name, not "the organization"."""
+    text = ("Dahua sells cameras across Asia. The use of forced labour in the region was "
+            "condemned by the International Labour Organization in a report.")
+    assert "forced_labour" not in categories(text).get("dahua", set())
+
+
+def test_a_company_after_a_new_coordinated_clause_is_not_the_object(categories):
+    """"X's terms prohibit such use, and there is no sign that Y knew": Y is the subject of a new
+    clause, not what the prohibition is about."""
+    text = ("Police ran the footage through a face search tool. Their contract prohibits such "
+            "use, and there is no sign that Hikvision knew about it.")
+    assert "government_restriction" not in categories(text).get("hikvision", set())
+
+
+def test_state_control_of_an_owner_in_a_relative_clause_holds_for_the_company_it_owns(categories):
+    """"X is partly owned by Y, which is controlled by the state": the state controls X through Y.
+    Not so for a company merely named before the owner."""
+    text = ("Uniview is partly owned by Harrow Capital Holdings, which is controlled by the "
+            "Chinese state.")
+    assert "state_control" in categories(text).get("uniview", set())
+    text = ("Uniview sold cameras to Harrow Capital Holdings, which is controlled by the Chinese "
+            "state.")
+    assert "state_control" not in categories(text).get("uniview", set())
+
+
+def test_a_participle_after_a_listing_bars_the_companies_the_listing_named(categories):
+    """"The FCC put X and Y on its list, in effect blocking new approvals": the participle goes on
+    with the main verb, so it bars the companies the main verb put on the list."""
+    text = ("Last year the FCC put Uniview and Tiandy on its Covered List, effectively barring new "
+            "equipment approvals.")
+    found = categories(text)
+    assert "government_restriction" in found.get("uniview", set())
+    assert "government_restriction" in found.get("tiandy", set())
+
+
+def test_a_participle_after_a_companys_own_act_bars_no_one(categories):
+    """With a company, not a public body, as the main verb's subject, nothing is barred."""
+    text = ("Axis Communications shipped new firmware to Uniview, effectively barring older "
+            "cameras from updates.")
+    assert "government_restriction" not in categories(text).get("uniview", set())
+
+
+def test_state_owned_describing_a_countrys_operator_after_a_preposition_is_not_the_subjects(
+        categories):
+    """"X sold its gear to Laos's state-owned telecoms operator": the operator is state-owned."""
+    text = "Hytera sold its radios to Laos's state-owned telecoms operator in 2020."
+    assert "state_control" not in categories(text).get("hytera", set())
+
+
+def test_it_listed_later_names_go_on_the_list_the_article_named_before(categories):
+    """"In 2019 it listed X and Y": "it" is the body whose Entity List listing the article
+    reported earlier, so X and Y are on that list too."""
+    text = ("The Commerce Department on Monday added Hytera to its Entity List. The agency has "
+            "targeted radio makers before. In 2019 it listed Hikvision and Dahua.")
+    found = categories(text)
+    assert "sanctions" in found.get("hikvision", set())
+    assert "sanctions" in found.get("dahua", set())
+
+
+def test_a_company_listed_on_a_stock_exchange_is_not_listed_by_anyone(categories):
+    text = ("The Commerce Department on Monday added Hytera to its Entity List. Hikvision is "
+            "listed in Shenzhen. In 2025 it listed its unit Ezviz.")
+    found = categories(text)
+    assert "sanctions" not in found.get("hikvision", set())
+    assert "sanctions" not in found.get("ezviz", set())
