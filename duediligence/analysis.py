@@ -54,6 +54,11 @@ class Engine:
         return compile_lexicon(self.rule_set.lexicon)
 
     @cached_property
+    def category_of(self) -> dict[str, str]:
+        """Each rule's category, by rule id."""
+        return {loaded.rule.id: loaded.rule.category for loaded in self.rule_set.rules}
+
+    @cached_property
     def matcher(self) -> RuleMatcher:
         return RuleMatcher(compile_rules(
             [loaded for loaded in self.rule_set.rules if loaded.rule.status != "deprecated"],
@@ -87,7 +92,7 @@ class Engine:
         with an aside, and accuses of nothing else: "Alibaba, which holds stakes in both firms,
         declined to comment" is a bystander asked about another company's affair (categories.md:
         a company mentioned only in passing gets nothing)."""
-        category = {loaded.rule.id: loaded.rule.category for loaded in self.rule_set.rules}
+        category = self.category_of
         accused = {vendor_id for claim in claims.values()
                    if category[claim.rule_id] not in PASSING for vendor_id in claim.vendor_ids}
         spans: dict[str, list[tuple[int, int]]] = {}

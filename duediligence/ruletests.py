@@ -112,7 +112,6 @@ class Harness:
             self._resolve(name)
         self.engine: Engine = engine_for(rule_set, self._vendors.values())
         self._names = {v.id: v.name for v in self.engine.vendors}
-        self._categories = {loaded.rule.id: loaded.rule.category for loaded in rule_set.rules}
 
     @classmethod
     def for_rule_set(cls, rule_set: RuleSet, articles: Iterable[TestArticle] = ()) -> Harness:
@@ -211,7 +210,8 @@ class Harness:
     def run_article(self, article: TestArticle) -> ArticleResult:
         result = ArticleResult(article.path)
         claims = self.engine.analyse(article.document).claims
-        rule_ids = set(self._categories)
+        category = self.engine.category_of
+        rule_ids = set(category)
         covered: set[str] = set()
         for name, wanted in article.expect.items():
             vendor = self._resolve(name)
@@ -228,10 +228,10 @@ class Harness:
                 result.failures.append(f"{name}: '{unknown}' is neither a rule id nor a category"
                                        + (f" (did you mean '{hint[0]}'?)" if hint else ""))
             missing = [i for i in ids if i not in found]
-            missing += [c for c in cats if not any(self._categories.get(r) == c for r in found)]
+            missing += [c for c in cats if not any(category.get(r) == c for r in found)]
             if missing:
                 result.failures.append(f"{name}: missing {', '.join(missing)}")
-            extra = sorted(r for r in found if r not in ids and self._categories.get(r) not in cats)
+            extra = sorted(r for r in found if r not in ids and category.get(r) not in cats)
             for rule_id in extra:
                 result.failures.append(f"{name}: unexpected {rule_id} "
                                        + self._where(article, claims, rule_id, family))
