@@ -494,16 +494,16 @@ def _possessive_in_phrase(mention: Mention, folded: str) -> bool:
 
 # "a penetration test it commissioned found ...", "the audit Acme ordered": who ordered a
 # review, in a relative clause on the review's noun, is not what the review found about.
-_REVIEW_BEFORE = regex.compile(r"\b(?:a|an|the|its|their)\s+(?:[\w-]+\s+){0,3}?(?:test|tests|audit|"
-                               r"review|investigation|report|study|assessment|inquiry|probe|analysis|"
-                               r"evaluation|examination|survey)\s+(?:that\s+)?$")
+_REVIEW_NOUNS = (r"(?:test|tests|audit|review|investigation|report|study|assessment|inquiry|probe|"
+                 r"analysis|evaluation|examination|survey)")
+_REVIEW_BEFORE = regex.compile(r"\b(?:a|an|the|its|their)\s+(?:[\w-]+\s+){0,3}?" + _REVIEW_NOUNS
+                               + r"\s+(?:that\s+)?$")
 _COMMISSIONED = regex.compile(r"\s+(?:had\s+|has\s+|have\s+)?(?:commissioned|ordered|requested|"
                               r"funded|sponsored|paid\s+for|asked\s+for)\b")
 
-_COMMISSIONED_BY = regex.compile(r"\b(?:test|tests|audit|review|investigation|report|study|assessment|"
-                                 r"inquiry|probe|analysis|evaluation|examination|survey)\s+(?:(?:that|"
-                                 r"which)\s+(?:was|were|had\s+been|has\s+been)\s+)?(?:commissioned|"
-                                 r"ordered|requested|funded|sponsored|paid\s+for)\s+by\s+(?:the\s+)?$")
+_COMMISSIONED_BY = regex.compile(r"\b" + _REVIEW_NOUNS + r"\s+(?:(?:that|which)\s+(?:was|were|"
+                                 r"had\s+been|has\s+been)\s+)?(?:commissioned|ordered|requested|"
+                                 r"funded|sponsored|paid\s+for)\s+by\s+(?:the\s+)?$")
 
 
 # "..., the company said in a statement": the speaker of what came before, after a comma.
